@@ -1,0 +1,100 @@
+"""Applying migrations and taking backups of the SQLite file.
+
+The app calls ``pending_revisions`` at start-up (cheap: one small query and the
+script directory's headers) and, only when something is pending, ``upgrade`` behind a
+splash, which first copies the file with SQLite's online backup API.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have one head, found {heads}")
+    return heads[0]
+
+
+def current_revision(database: Path) -> str | None:
+    """The revision stamped in the file, read with plain sqlite3 (no engine needed)."""
+    if not Path(database).exists():
+        return None
+    with sqlite3.connect(database) as connection:
+        row = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        if row is None:
+            return None
+        version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return version[0] if version else None
+
+
+def pending_revisions(database: Path) -> list[str]:
+    """Revisions between the file's stamp and head, oldest first (empty when current)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    current = current_revision(database)
+    head = head_revision()
+    if current == head:
+        return []
+    if current is not None and script.get_revision(current) is None:
+        raise RuntimeError(
+            f"数据库版本 {current} 比本程序新，请安装最新版本的程序后再打开。"
+        )
+    revisions = list(script.iterate_revisions(head, current or "base"))
+    return [rev.revision for rev in reversed(revisions)]
+
+
+def backup_database(source: Path, destination: Path) -> Path:
+    """Consistent copy of a live database file with the SQLite online backup API."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(destination)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return destination
+
+
+def backup_file_name(reason: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    return f"subcenter-{stamp}-{reason}.sqlite3"
+
+
+def upgrade(engine: Engine, database: Path, backup_dir: Path, target: str = "head") -> Path | None:
+    """Back the file up (if it holds data) and upgrade it; returns the backup's path."""
+    backup = None
+    if current_revision(database) is not None:
+        backup = backup_database(database, backup_dir / backup_file_name("before-migration"))
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)
+    return backup
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, target)

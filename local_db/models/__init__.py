@@ -1,0 +1,25 @@
+"""All models, imported here so ``Base.metadata`` is complete for alembic."""
+
+from local_db.base import Base
+from local_db.models.grids import (
+    Community,
+    Grid,
+    GridAssignment,
+    GridEvent,
+    GridLineage,
+    GridPerson,
+    GridPresence,
+)
+from local_db.models.subcenter import SubCenter
+
+__all__ = [
+    "Base",
+    "Community",
+    "Grid",
+    "GridAssignment",
+    "GridEvent",
+    "GridLineage",
+    "GridPerson",
+    "GridPresence",
+    "SubCenter",
+]

@@ -1,0 +1,147 @@
+"""Repositories: SQLAlchemy 2.0 ``select()`` queries. They never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from local_db.models import (
+    Community,
+    Grid,
+    GridAssignment,
+    GridEvent,
+    GridLineage,
+    GridPerson,
+    GridPresence,
+    SubCenter,
+)
+
+
+class SubCenterRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self) -> SubCenter | None:
+        return self.session.scalars(select(SubCenter).limit(1)).first()
+
+    def add(self, sub_center: SubCenter) -> None:
+        self.session.add(sub_center)
+
+
+class GridRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # communities -------------------------------------------------------------
+    def communities(self) -> Sequence[Community]:
+        return self.session.scalars(select(Community).order_by(Community.code)).all()
+
+    def community(self, community_id: str) -> Community | None:
+        return self.session.get(Community, community_id)
+
+    def community_by_name(self, name: str) -> Community | None:
+        return self.session.scalars(select(Community).where(Community.name == name)).first()
+
+    def community_by_code(self, code: str) -> Community | None:
+        return self.session.scalars(select(Community).where(Community.code == code)).first()
+
+    def add_community(self, community: Community) -> None:
+        self.session.add(community)
+
+    # grids -------------------------------------------------------------------
+    def get(self, grid_id: str) -> Grid | None:
+        return self.session.get(Grid, grid_id)
+
+    def by_code(self, code: str) -> Grid | None:
+        return self.session.scalars(select(Grid).where(Grid.code == code)).first()
+
+    def by_codes(self, codes: Sequence[str]) -> dict[str, Grid]:
+        if not codes:
+            return {}
+        rows = self.session.scalars(select(Grid).where(Grid.code.in_(codes))).all()
+        return {grid.code: grid for grid in rows}
+
+    def all(self, *, include_retired: bool = False) -> Sequence[Grid]:
+        query = select(Grid).options(selectinload(Grid.community)).order_by(Grid.code)
+        if not include_retired:
+            query = query.where(Grid.status == "active")
+        return self.session.scalars(query).all()
+
+    def used_seqs(self, community_id: str) -> set[int]:
+        return set(
+            self.session.scalars(select(Grid.seq).where(Grid.community_id == community_id))
+        )
+
+    def add(self, grid: Grid) -> None:
+        self.session.add(grid)
+
+    def add_lineage(self, link: GridLineage) -> None:
+        self.session.add(link)
+
+    def lineage_of(self, grid_id: str) -> Sequence[GridLineage]:
+        return self.session.scalars(
+            select(GridLineage)
+            .where((GridLineage.predecessor_id == grid_id) | (GridLineage.successor_id == grid_id))
+            .order_by(GridLineage.id)
+        ).all()
+
+    def add_event(self, event: GridEvent) -> None:
+        self.session.add(event)
+
+    def events(self, grid_id: str) -> Sequence[GridEvent]:
+        return self.session.scalars(
+            select(GridEvent).where(GridEvent.grid_id == grid_id).order_by(GridEvent.id)
+        ).all()
+
+    # staff -------------------------------------------------------------------
+    def person(self, person_id: str) -> GridPerson | None:
+        return self.session.get(GridPerson, person_id)
+
+    def people(self) -> Sequence[GridPerson]:
+        return self.session.scalars(select(GridPerson).order_by(GridPerson.name)).all()
+
+    def person_by_name_phone(self, name: str, phone: str) -> GridPerson | None:
+        return self.session.scalars(
+            select(GridPerson).where(GridPerson.name == name, GridPerson.phone == phone)
+        ).first()
+
+    def add_person(self, person: GridPerson) -> None:
+        self.session.add(person)
+
+    def assignment(self, assignment_id: str) -> GridAssignment | None:
+        return self.session.get(GridAssignment, assignment_id)
+
+    def current_assignments(self, grid_id: str | None = None) -> Sequence[GridAssignment]:
+        query = (
+            select(GridAssignment)
+            .options(selectinload(GridAssignment.person))
+            .where(GridAssignment.ended_on.is_(None))
+            .order_by(GridAssignment.grid_id, GridAssignment.role, GridAssignment.started_on)
+        )
+        if grid_id is not None:
+            query = query.where(GridAssignment.grid_id == grid_id)
+        return self.session.scalars(query).all()
+
+    def add_assignment(self, assignment: GridAssignment) -> None:
+        self.session.add(assignment)
+
+    def presence(self, assignment_id: str, month: str) -> GridPresence | None:
+        return self.session.scalars(
+            select(GridPresence).where(
+                GridPresence.assignment_id == assignment_id, GridPresence.month == month
+            )
+        ).first()
+
+    def presence_for_month(self, month: str) -> dict[str, int]:
+        rows = self.session.execute(
+            select(GridPresence.assignment_id, GridPresence.days).where(GridPresence.month == month)
+        ).all()
+        return {assignment_id: days for assignment_id, days in rows}
+
+    def add_presence(self, presence: GridPresence) -> None:
+        self.session.add(presence)
+
+    def count_active(self) -> int:
+        return self.session.scalar(select(func.count()).where(Grid.status == "active")) or 0

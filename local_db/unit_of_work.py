@@ -1,0 +1,47 @@
+"""Unit of work: one session, one transaction, rolled back unless committed.
+
+Built from a session factory handed in at start-up; nothing is built at import time.
+A service opens it with ``with uow:``, works through the repositories, and calls
+``uow.commit()`` explicitly. Leaving the block without a commit rolls everything back,
+which is what makes a failed import or a refused edit leave the data as it was.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from local_db.repositories import GridRepository, SubCenterRepository
+
+
+class UnitOfWork:
+    session: Session
+    grids: GridRepository
+    sub_center: SubCenterRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.grids = GridRepository(self.session)
+        self.sub_center = SubCenterRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def flush(self) -> None:
+        self.session.flush()

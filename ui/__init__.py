@@ -1,0 +1,1 @@
+"""The PySide6 user interface. It calls ``desktop`` services and shows their results."""
