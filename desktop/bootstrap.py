@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.config import DataPaths, Settings, data_paths
 from desktop.domain.actor import LOCAL_ADMIN, Actor
+from desktop.domain.errors import ConflictError
 from local_db import migrate
 from local_db.engine import create_sqlite_engine, make_session_factory
 from local_db.unit_of_work import UnitOfWork
@@ -32,7 +33,10 @@ class AppContext:
         return UnitOfWork(self.session_factory)
 
     def pending_migrations(self) -> list[str]:
-        return migrate.pending_revisions(self.paths.database)
+        try:
+            return migrate.pending_revisions(self.paths.database)
+        except migrate.DatabaseTooNewError as error:
+            raise ConflictError(str(error)) from error
 
     def migrate(self) -> Path | None:
         """Upgrade the database to head (backing it up first); returns the backup path."""

@@ -13,10 +13,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseTooNewError(RuntimeError):
+    """The file was migrated by a newer program; opening it could lose data."""
 
 
 def alembic_config() -> Config:
@@ -53,12 +58,19 @@ def pending_revisions(database: Path) -> list[str]:
     head = head_revision()
     if current == head:
         return []
-    if current is not None and script.get_revision(current) is None:
-        raise RuntimeError(
+    if current is not None and not _known(script, current):
+        raise DatabaseTooNewError(
             f"数据库版本 {current} 比本程序新，请安装最新版本的程序后再打开。"
         )
     revisions = list(script.iterate_revisions(head, current or "base"))
     return [rev.revision for rev in reversed(revisions)]
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def backup_database(source: Path, destination: Path) -> Path:
@@ -82,9 +94,10 @@ def backup_file_name(reason: str, now: datetime | None = None) -> str:
 
 
 def upgrade(engine: Engine, database: Path, backup_dir: Path, target: str = "head") -> Path | None:
-    """Back the file up (if it holds data) and upgrade it; returns the backup's path."""
+    """Back the file up (if it exists and is not empty) and upgrade it; returns the
+    backup's path, or None for a brand-new file."""
     backup = None
-    if current_revision(database) is not None:
+    if database.exists() and database.stat().st_size > 0:
         backup = backup_database(database, backup_dir / backup_file_name("before-migration"))
     config = alembic_config()
     with engine.begin() as connection:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 
 from desktop.clock import now, today
@@ -71,6 +71,7 @@ class GridFields:
     name: str
     kind: GridKind
     category: GridCategory
+    _: KW_ONLY
     dedicated_type: DedicatedType | None = None
     households: int = 0
     population: int = 0
@@ -93,8 +94,9 @@ class GridFields:
         if self.households > self.population > 0:
             raise ValidationError("户数", f"{self.households} 户多于人口 {self.population} 人，请核对。")
         dedicated = self.dedicated_type if self.kind is GridKind.DEDICATED else None
-        return GridFields(name, self.kind, self.category, dedicated, self.households,
-                          self.population, self.area_km2, self.note.strip())
+        return GridFields(name, self.kind, self.category, dedicated_type=dedicated,
+                          households=self.households, population=self.population,
+                          area_km2=self.area_km2, note=self.note.strip())
 
 
 def grid_row(grid: Grid) -> GridRow:

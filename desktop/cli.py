@@ -1,0 +1,89 @@
+"""The ``subcenter`` command line: headless subcommands, and the GUI when none is given.
+
+Refusals print the Chinese message on stderr and exit 1; usage errors exit 2. The GUI
+launcher is passed in by ``ui.app`` so this core module never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop import __version__
+from desktop.domain.errors import DomainError
+
+GuiLauncher = Callable[[argparse.Namespace], int]
+
+DESCRIPTION = """街道综合指挥分中心桌面客户端。
+
+不带子命令时打开图形界面；带子命令时在命令行中执行（不打开窗口）。
+数据目录默认为当前用户的数据目录，可用环境变量 SUBCENTER_HOME 或 --home 指定。"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="subcenter", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"subcenter {__version__}")
+    parser.add_argument("--home", help="数据目录（覆盖 SUBCENTER_HOME 与默认位置）")
+    parser.add_argument("--smoke", action="store_true",
+                        help="打开主窗口，等到首次绘制完成，打印耗时（秒）后退出")
+    parser.add_argument("--demo", action="store_true",
+                        help="首次运行时直接载入演示街道（不显示设置向导）")
+    commands = parser.add_subparsers(dest="command", metavar="子命令")
+
+    init = commands.add_parser("init", help="设置本分中心（首次使用）")
+    init.add_argument("--street", required=True, help="街道/乡镇名称，如 芙蓉街道")
+    init.add_argument("--code", required=True, help="12 位统计用区划代码")
+    init.add_argument("--authority", required=True, help="发文机关名称")
+    init.add_argument("--prefix", required=True, help="文号代字，如 芙街")
+    init.add_argument("--center-name", default="", help="分中心名称（默认：街道名称+综合指挥分中心）")
+
+    demo = commands.add_parser("demo", help="在空的数据目录中生成演示街道")
+    demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+
+    commands.add_parser("migrate", help="将数据库升级到最新版本（升级前自动备份）")
+    backup = commands.add_parser("backup", help="立即备份数据库")
+    backup.add_argument("--out", help="备份文件路径（默认：数据目录下的 backups 文件夹）")
+    info = commands.add_parser("info", help="显示本机数据目录与分中心信息")
+    info.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    for verb, help_text in (("import", "从文件导入"), ("export", "导出到 Excel 文件"),
+                            ("template", "生成导入模板")):
+        sub = commands.add_parser(verb, help=help_text)
+        kinds = ("grids", "staff", "boundaries") if verb == "import" else ("grids", "staff")
+        sub.add_argument("what", choices=kinds, help="grids 网格 / staff 网格人员"
+                         + (" / boundaries 网格边界（GeoJSON 或 Shapefile）" if verb == "import" else ""))
+        sub.add_argument("file", help="文件路径")
+    return parser
+
+
+def main(argv: list[str] | None = None, *, gui: GuiLauncher | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        if gui is None:
+            print("本程序的图形界面未安装，请使用子命令（subcenter --help）。", file=sys.stderr)
+            return 2
+        return gui(args)
+    try:
+        return _run(args)
+    except DomainError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"文件操作失败：{error.filename or ''} {error.strerror or error}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from desktop import commands
+
+    home = Path(args.home) if args.home else None
+    handler = getattr(commands, f"cmd_{args.command}")
+    message = handler(home, args)
+    if message:
+        print(message)
+    return 0

@@ -1,0 +1,133 @@
+"""The headless commands behind ``subcenter SUBCOMMAND``; each returns the text to print.
+
+They use the same services as the GUI, acting as the local administrator.
+"""
+
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+from pathlib import Path
+
+from desktop.bootstrap import AppContext, open_context, open_migrated_context
+from desktop.domain.errors import ConflictError, ValidationError
+from desktop.services.subcenter import get_sub_center, set_up_sub_center
+
+
+def _context(home: Path | None) -> AppContext:
+    return open_migrated_context(home)
+
+
+def _require_sub_center(context: AppContext) -> None:
+    if get_sub_center(context.uow()) is None:
+        raise ConflictError(
+            f"数据目录 {context.paths.root} 尚未设置分中心。"
+            "请先运行 subcenter init（或 subcenter demo 生成演示街道）。"
+        )
+
+
+def cmd_init(home: Path | None, args: Namespace) -> str:
+    context = _context(home)
+    info = set_up_sub_center(
+        context.uow(), actor=context.actor, street_name=args.street, division_code=args.code,
+        issuing_authority=args.authority, doc_prefix=args.prefix, center_name=args.center_name,
+    )
+    return f"已设置分中心：{info.center_name}（区划代码 {info.division_code}），数据目录 {context.paths.root}"
+
+
+def cmd_demo(home: Path | None, args: Namespace) -> str:
+    from desktop.demo import build_demo_street
+
+    context = _context(home)
+    summary = build_demo_street(context, seed=args.seed)
+    return f"{summary.message}\n数据目录：{context.paths.root}"
+
+
+def cmd_migrate(home: Path | None, _args: Namespace) -> str:
+    context = open_context(home)
+    pending = context.pending_migrations()
+    if not pending:
+        return "数据库已是最新版本，无需升级。"
+    backup = context.migrate()
+    where = f"，升级前的备份：{backup}" if backup else ""
+    return f"已应用 {len(pending)} 个数据库升级（{', '.join(pending)}）{where}"
+
+
+def cmd_backup(home: Path | None, args: Namespace) -> str:
+    from desktop.services.backup import backup_now
+
+    context = _context(home)
+    target = backup_now(context, Path(args.out) if args.out else None)
+    return f"已备份到 {target}"
+
+
+def cmd_info(home: Path | None, args: Namespace) -> str:
+    context = _context(home)
+    info = get_sub_center(context.uow())
+    data = {
+        "street_code": info.division_code if info else None,
+        "name": info.center_name if info else None,
+        "street_name": info.street_name if info else None,
+        "data_folder": str(context.paths.root),
+        "database": str(context.paths.database),
+        "is_demo": info.is_demo if info else False,
+    }
+    if args.json:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if info is None:
+        return f"数据目录：{context.paths.root}\n尚未设置分中心。"
+    return (f"分中心：{info.center_name}\n区划代码：{info.division_code}\n"
+            f"数据目录：{context.paths.root}")
+
+
+def cmd_import(home: Path | None, args: Namespace) -> str:
+    path = _existing_file(args.file)
+    context = _context(home)
+    _require_sub_center(context)
+    if args.what == "boundaries":
+        from desktop.services.boundaries import import_boundaries
+
+        report = import_boundaries(context.uow(), actor=context.actor, path=path)
+        lines = [f"已导入 {len(report.matched)} 个网格的边界。"]
+        lines += [f"注意：{warning}" for warning in report.warnings]
+        return "\n".join(lines)
+    from desktop.spreadsheets import grids as sheets
+
+    importer = sheets.import_grids if args.what == "grids" else sheets.import_staff
+    summary = importer(context.uow(), actor=context.actor, path=path)
+    return summary.message
+
+
+def cmd_export(home: Path | None, args: Namespace) -> str:
+    path = _xlsx_target(args.file)
+    from desktop.spreadsheets import grids as sheets
+
+    context = _context(home)
+    exporter = sheets.export_grids if args.what == "grids" else sheets.export_staff
+    count = exporter(context.uow(), path)
+    return f"已导出 {count} 行到 {path}"
+
+
+def cmd_template(_home: Path | None, args: Namespace) -> str:
+    path = _xlsx_target(args.file)
+    from desktop.spreadsheets import grids as sheets
+
+    writer = sheets.write_grid_template if args.what == "grids" else sheets.write_staff_template
+    writer(path)
+    return f"已生成导入模板 {path}"
+
+
+def _existing_file(name: str) -> Path:
+    path = Path(name)
+    if not path.is_file():
+        raise ValidationError("文件", f"找不到文件 {path}，请检查路径。")
+    return path
+
+
+def _xlsx_target(name: str) -> Path:
+    path = Path(name)
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError("文件", f"{path} 应以 .xlsx 结尾（Excel/WPS 表格）。")
+    if not path.parent.exists():
+        raise ValidationError("文件", f"目录 {path.parent} 不存在。")
+    return path

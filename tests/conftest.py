@@ -1,0 +1,38 @@
+"""Shared fixtures. Tests never need a display: Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from desktop.bootstrap import AppContext, open_migrated_context  # noqa: E402
+from desktop.domain.actor import LOCAL_ADMIN  # noqa: E402
+from desktop.services.subcenter import SubCenterInfo, set_up_sub_center  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEST_OUTPUT = PROJECT_ROOT / "test-output"
+
+STREET = {
+    "street_name": "测试街道",
+    "division_code": "430102007000",
+    "issuing_authority": "长沙市芙蓉区测试街道办事处",
+    "doc_prefix": "测街",
+}
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> AppContext:
+    """A migrated, empty data folder (no sub-center yet)."""
+    ctx = open_migrated_context(tmp_path / "data")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def street(context: AppContext) -> SubCenterInfo:
+    """The context's data folder set up as a small test street."""
+    return set_up_sub_center(context.uow(), actor=LOCAL_ADMIN, **STREET)

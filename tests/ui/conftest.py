@@ -1,0 +1,77 @@
+"""UI test fixtures: a qasync loop marked as running while pytest-qt spins Qt events.
+
+Pages await services through ``TaskRunner``; under ``qtbot.wait``/``waitUntil`` Qt
+processes the loop's callbacks, and marking the loop as running lets coroutines use
+``asyncio.get_running_loop()`` exactly as they do in the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from desktop.bootstrap import AppContext
+from tests.conftest import TEST_OUTPUT
+from ui.env import UiEnv
+from ui.look import install_look
+from ui.tasks import TaskRunner
+
+SCREENSHOTS = TEST_OUTPUT / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def styled_app(qapp: QApplication) -> QApplication:
+    install_look(qapp)
+    return qapp
+
+
+@pytest.fixture
+def qloop(styled_app: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    loop = qasync.QEventLoop(styled_app, already_running=False)
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    try:
+        yield loop
+    finally:
+        asyncio.events._set_running_loop(None)
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+@pytest.fixture
+def ui_env(context: AppContext, qloop: asyncio.AbstractEventLoop) -> Iterator[UiEnv]:
+    tasks = TaskRunner()
+    errors: list[BaseException] = []
+    tasks.on_error = errors.append
+    env = UiEnv(context=context, tasks=tasks)
+    env.errors = errors  # type: ignore[attr-defined]  # tests assert no task failed
+    yield env
+    tasks.shutdown()
+
+
+def settle(qtbot, env: UiEnv, timeout: int = 10_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every task spawned by the UI has finished, then fail on their errors."""
+    qtbot.waitUntil(lambda: not env.tasks.busy, timeout=timeout)
+    qtbot.wait(10)
+    errors = env.errors  # type: ignore[attr-defined]
+    if errors:
+        raise errors[0]
+
+
+def run(qtbot, env: UiEnv, coro, timeout: int = 10_000):  # type: ignore[no-untyped-def]
+    """Run a coroutine (e.g. ``page.reload()``) on the loop and return its result."""
+    task = env.tasks.spawn(coro)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+def screenshot(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path

@@ -1,0 +1,158 @@
+"""Entry point of ``subcenter``: headless subcommands go to ``desktop.cli``; with no
+subcommand the GUI starts here.
+
+Start-up order (what the splash covers): Qt application, Chinese translations and a
+CJK font, logging to the data folder, excepthook, the database migrated (backed up
+first) only when a migration is pending, the first-run wizard if the install has no
+sub-center, then the main window. Data is loaded after the window has painted.
+
+Qt is imported inside ``run_gui`` so that headless commands never load it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop import cli
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QSplashScreen
+
+    from ui.env import UiEnv
+    from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+SMOKE_RESULT_ENV = "SUBCENTER_SMOKE_RESULT"
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(argv, gui=run_gui)
+
+
+def run_gui(args: Namespace) -> int:
+    started = time.perf_counter()
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from ui.look import install_look, prepare_high_dpi
+
+    if QApplication.instance() is None:
+        prepare_high_dpi()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    # The app decides when to quit (closing the splash must not end the event loop).
+    app.setQuitOnLastWindowClosed(False)
+    app.setApplicationName("subcenter")
+    app.setApplicationDisplayName("街道综合指挥分中心")
+    install_look(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        try:
+            return loop.run_until_complete(_async_main(app, args, started))
+        except Exception as error:
+            if not args.smoke:
+                raise
+            # Smoke runs are unattended (tests, installers): fail loudly, never show a dialog.
+            print(f"smoke failed: {error!r}", file=sys.stderr)
+            return 1
+
+
+async def _async_main(app: QApplication, args: Namespace, started: float) -> int:
+    from desktop.bootstrap import open_context
+    from desktop.logs import configure_logging
+    from desktop.services.subcenter import get_sub_center
+    from ui.env import UiEnv
+    from ui.errors import install_excepthook
+    from ui.tasks import TaskRunner
+
+    tasks = TaskRunner()
+    splash = _splash("正在打开数据库……")
+    try:
+        context = await tasks.db(open_context, Path(args.home) if args.home else None)
+        configure_logging(context.paths.logs)
+        if not args.smoke:
+            install_excepthook(tasks)
+        if await tasks.db(context.pending_migrations):
+            splash.showMessage("正在升级数据库（已先行备份）……", _splash_alignment())
+            await tasks.db(context.migrate)
+        env = UiEnv(context=context, tasks=tasks)
+        env.sub_center = await tasks.db(get_sub_center, context.uow())
+        splash.close()
+        if env.sub_center is None and not args.smoke:
+            from ui.dialogs.first_run import run_first_run
+
+            env.sub_center = await run_first_run(env, demo=args.demo)
+            if env.sub_center is None:
+                return 0  # the user closed the wizard: nothing to show
+        return await _show_main_window(app, env, args, started)
+    finally:
+        splash.close()
+        await tasks.wait_idle()
+        tasks.shutdown()
+
+
+async def _show_main_window(
+    app: QApplication, env: UiEnv, args: Namespace, started: float
+) -> int:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(env)
+    painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    window.first_painted.connect(
+        lambda: painted.done() or painted.set_result(time.perf_counter() - started)
+    )
+    window.show()
+    window.start()
+    elapsed = await painted
+    log.info("main window painted after %.3f s", elapsed)
+    if args.smoke:
+        return _finish_smoke(window, env, elapsed)
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+    await closed
+    return 0
+
+
+def _finish_smoke(window: MainWindow, env: UiEnv, elapsed: float) -> int:
+    """Smoke mode: print the seconds to first paint (and write them where asked, since a
+    windowed Windows program has no stdout), then leave."""
+    result = f"{elapsed:.3f}"
+    print(result, flush=True)
+    target = os.environ.get(SMOKE_RESULT_ENV)
+    if target:
+        Path(target).write_text(
+            f"ok {result} pages={len(window.pages)} data={env.context.paths.root}\n",
+            encoding="utf-8",
+        )
+    window.close()
+    return 0
+
+
+def _splash(message: str) -> QSplashScreen:
+    from PySide6.QtGui import QColor, QPixmap
+    from PySide6.QtWidgets import QSplashScreen
+
+    pixmap = QPixmap(420, 160)
+    pixmap.fill(QColor("#1f4e79"))
+    splash = QSplashScreen(pixmap)
+    splash.showMessage(f"街道综合指挥分中心\n\n{message}", _splash_alignment(), QColor("white"))
+    splash.show()
+    return splash
+
+
+def _splash_alignment() -> int:
+    from PySide6.QtCore import Qt
+
+    return int(Qt.AlignmentFlag.AlignCenter)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,447 @@
+"""网格: the street's grids as a tree, a list and a map, with the selected grid's detail,
+and the grid administrator's work on them (create, edit, staff, merge, split, retire,
+import and export).
+
+The page holds no rule: every change is a ``desktop`` service called on the database
+thread, with the service's Chinese refusal shown inline in the dialog that asked for it.
+Dialogs are opened with ``open()`` and awaited; ``active_dialog`` exposes the one on
+screen so tests (and keyboard-macro users) can drive it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.grids import GridStatus, StaffingWarning, StaffRole
+from desktop.services.boundaries import map_data
+from desktop.services.grid_staff import all_staffing_warnings, list_staff
+from desktop.services.grids import CommunityRow, GridRow, GridTree, grid_history, grid_tree
+from ui.dialogs.form_dialog import await_dialog
+from ui.dialogs.grid_dialog import CommunityDialog, GridDialog
+from ui.dialogs.grid_history_dialogs import MergeDialog, RetireDialog, SplitDialog
+from ui.dialogs.staff_dialog import AssignStaffDialog, EndAssignmentDialog, PresenceDialog
+from ui.env import UiEnv
+from ui.models.grid_list import GridFilterProxy, GridListRow, grid_table_model
+from ui.pages.base import Page, page_slot
+from ui.pages.grid_files import GridFiles
+from ui.pages.grids_layout import build_list_tab, build_map_tab, build_toolbar, page_header
+from ui.widgets.grid_detail import GridDetail
+from ui.widgets.grid_map import GridMapView
+from ui.widgets.grid_tree import GridTreeWidget
+
+LAST_DIR_KEY = "grids_last_dir"
+
+
+class GridsPage(Page):
+    title = "网格"
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
+        super().__init__(env, parent)
+        self.active_dialog: QDialog | None = None
+        self.notice_box: QMessageBox | None = None
+        self.last_notice: tuple[str, str, list[str]] | None = None
+        self.communities: list[CommunityRow] = []
+        self._warnings: dict[str, list[StaffingWarning]] = {}
+        self._detail_generation = 0
+        self._map_stale = True
+        self._reloading = False
+        self.files = GridFiles(self)
+        self.model = grid_table_model(self)
+        self.proxy = GridFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = GridTreeWidget()
+        self.show_retired = QCheckBox("显示已撤销/合并/拆分的网格")
+        self.detail = GridDetail()
+        self.map = GridMapView()
+        self.actions = self._build_actions()
+        self.toolbar = build_toolbar(self, self.actions, self.files)
+        self.list_tab = build_list_tab(self)
+        self.map_tab = build_map_tab(self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.list_tab, "列表")
+        self.tabs.addTab(self.map_tab, "地图")
+        self._lay_out()
+        self._connect()
+        self._update_actions()
+
+    # --- construction ----------------------------------------------------------------
+    def _build_actions(self) -> dict[str, QAction]:
+        specs = [
+            ("community", "新建社区/村", "", self.new_community, "新建一个社区或村，网格建在其下"),
+            ("new", "新建网格", "Ctrl+N", self.new_grid, "在所选社区/村下新建网格"),
+            ("edit", "编辑", "F2", self.edit_grid, "编辑所选网格（也可双击或按 Enter）"),
+            ("assign", "配备人员", "Ctrl+P", self.assign_staff, "为所选网格配备网格长、网格员、指导员等"),
+            ("presence", "记录在格天数", "Ctrl+D", self.record_presence,
+             "记录网格员本月在格天数（所选网格须已配备网格员）"),
+            ("end", "结束任职", "", self.end_assignment, "先在下方“在任人员”中选择一人"),
+            ("merge", "合并", "Ctrl+M", self.merge_grids,
+             "按住 Ctrl 在列表中选择同一社区/村的两个或以上网格后合并"),
+            ("split", "拆分", "", self.split_grid, "把所选网格拆分为两个或以上新网格"),
+            ("retire", "撤销", "", self.retire_grid, "撤销所选网格（保留历史记录）"),
+        ]
+        actions: dict[str, QAction] = {}
+        for key, text, shortcut, handler, tip in specs:
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+                tip = f"{tip}（{shortcut}）"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(handler)
+            self.addAction(action)
+            actions[key] = action
+        return actions
+
+    def _lay_out(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.tree, 1)
+        left_layout.addWidget(self.show_retired)
+        centre = QSplitter(Qt.Orientation.Vertical)
+        centre.addWidget(self.tabs)
+        centre.addWidget(self.detail)
+        centre.setStretchFactor(0, 3)
+        centre.setStretchFactor(1, 2)
+        centre.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 1000])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addLayout(page_header(self))
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+    def _connect(self) -> None:
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _index: self.actions["edit"].trigger())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table, self.actions["edit"].trigger,
+                      context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.search.textChanged.connect(self._on_search)
+        self.tree.communityChosen.connect(self._on_community)
+        self.tree.gridChosen.connect(self._on_tree_grid)
+        self.show_retired.toggled.connect(lambda _on: self.run(self.reload()))
+        self.detail.staffSelectionChanged.connect(self._update_actions)
+        self.map.gridClicked.connect(self.select_grid)
+        self.colour_mode.currentIndexChanged.connect(
+            lambda _i: self.map.set_colour_mode(self.colour_mode.currentData()))
+        self.tabs.currentChanged.connect(self._on_tab)
+
+    # --- loading ---------------------------------------------------------------------
+    async def reload(self, select: Sequence[str] | None = None) -> None:
+        """Reload tree, list, warnings (and the map if shown); keep or set the selection."""
+        keep = list(select) if select is not None else [g.id for g in self.selected_grids()]
+        context = self.env.context
+        tree = await self.env.tasks.db(grid_tree, context.uow(),
+                                       include_retired=self.show_retired.isChecked())
+        warnings = await self.env.tasks.db(all_staffing_warnings, context.uow())
+        self._reloading = True
+        try:
+            self._apply(tree, warnings)
+            for index, grid_id in enumerate(keep):
+                self.select_grid(grid_id, add=index > 0)
+        finally:
+            self._reloading = False
+        self._map_stale = True
+        if self.tabs.currentWidget() is self.map_tab:
+            await self._load_map()
+        current = self.current_grid()
+        self.detail.show_grid(current)
+        self.map.select_grid(current.id if current else None)
+        if current is not None:
+            await self._load_detail(current)
+        self._update_actions()
+        self.loaded = True
+
+    def _apply(self, tree: GridTree, warnings: Sequence[StaffingWarning]) -> None:
+        self.communities = list(tree.communities)
+        self._warnings = {}
+        for warning in warnings:
+            self._warnings.setdefault(warning.grid_id, []).append(warning)
+        rows = sorted((row for grids in tree.grids_by_community.values() for row in grids),
+                      key=lambda row: row.code)
+        self.model.set_rows([
+            GridListRow(row, len(self._warnings.get(row.id, [])),
+                        "；".join(w.text for w in self._warnings.get(row.id, [])))
+            for row in rows
+        ])
+        self.tree.set_tree(tree)
+        self.proxy.set_community(self.tree.chosen_community() or None)
+        self.table.resizeColumnsToContents()
+        self._show_count()
+
+    async def _load_detail(self, grid: GridRow) -> None:
+        self._detail_generation += 1
+        generation = self._detail_generation
+        context = self.env.context
+        staff = await self.env.tasks.db(list_staff, context.uow(), grid_id=grid.id)
+        history = await self.env.tasks.db(grid_history, context.uow(), grid.id)
+        if generation != self._detail_generation:
+            return  # the user has moved on to another grid
+        self.detail.set_staff(staff)
+        self.detail.set_history(history)
+        self.detail.set_warnings(self._warnings.get(grid.id, []))
+        self._update_actions()
+
+    async def _load_map(self) -> None:
+        data = await self.env.tasks.db(map_data, self.env.context.uow())
+        self.map.set_map(data)
+        self._map_stale = False
+        current = self.current_grid()
+        self.map.select_grid(current.id if current else None)
+        without = sum(1 for row in self.model.rows()
+                      if row.grid.status is GridStatus.ACTIVE and not row.grid.has_boundary)
+        text = f"{len(data.grids)} 个网格有边界"
+        if without:
+            text += f"，{without} 个在用网格尚无边界（可从“导入”菜单导入边界文件）"
+        if data.unreadable:
+            text += f"；{len(data.unreadable)} 个网格的边界无法读取：{'、'.join(data.unreadable)}"
+        self.map_status.setText(text)
+
+    # --- selection -------------------------------------------------------------------
+    def selected_grids(self) -> list[GridRow]:
+        rows = self.table.selectionModel().selectedRows()
+        return [self.model.row_at(self.proxy.mapToSource(index).row()).grid
+                for index in sorted(rows, key=lambda index: index.row())]
+
+    def current_grid(self) -> GridRow | None:
+        selected = self.selected_grids()
+        if len(selected) == 1:
+            return selected[0]
+        current = self.table.currentIndex()
+        if selected and current.isValid() and self.table.selectionModel().isRowSelected(current.row()):
+            return self.model.row_at(self.proxy.mapToSource(current).row()).grid
+        return None
+
+    def select_grid(self, grid_id: str, add: bool = False) -> bool:
+        """Select a grid in the list (showing it if the filters hid it); False if absent."""
+        index = self._proxy_index(grid_id)
+        if not index.isValid():
+            self.search.clear()
+            community = next((r.grid.community_id for r in self.model.rows() if r.grid.id == grid_id), "")
+            self.tree.select_community(community)
+            self.proxy.set_community(community or None)
+            index = self._proxy_index(grid_id)
+            if not index.isValid():
+                return False
+        flags = QItemSelectionModel.SelectionFlag.Rows | (
+            QItemSelectionModel.SelectionFlag.Select if add
+            else QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+        return True
+
+    def _proxy_index(self, grid_id: str) -> QModelIndex:
+        for row, item in enumerate(self.model.rows()):
+            if item.grid.id == grid_id:
+                return self.proxy.mapFromSource(self.model.index(row, 0))
+        return QModelIndex()
+
+    def _on_selection(self, *_args: object) -> None:
+        if self._reloading:
+            return
+        current = self.current_grid()
+        if current is None or self.detail.grid is None or current.id != self.detail.grid.id:
+            self.detail.show_grid(current)
+            if current is not None:
+                self.run(self._load_detail(current))
+        self.map.select_grid(current.id if current else None)
+        self._update_actions()
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._show_count()
+
+    def _on_community(self, community_id: str) -> None:
+        self.proxy.set_community(community_id or None)
+        self._show_count()
+
+    def _on_tree_grid(self, grid_id: str) -> None:
+        self.proxy.set_community(self.tree.chosen_community() or None)
+        self.select_grid(grid_id)
+        self._show_count()
+
+    def _on_tab(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.map_tab and self._map_stale and self.loaded:
+            self.run(self._load_map())
+
+    def _show_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        population = sum(self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+                         .grid.population for r in range(shown))
+        self.count_label.setText(f"显示 {shown} / 共 {total} 个网格，人口合计 {population:,} 人")
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.list_tab)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_actions(self) -> None:
+        grids = self.selected_grids()
+        one = grids[0] if len(grids) == 1 and grids[0].status is GridStatus.ACTIVE else None
+        shown = one is not None and self.detail.grid is not None and self.detail.grid.id == one.id
+        members = [s for s in self.detail.staff() if s.role is StaffRole.MEMBER] if shown else []
+        enabled = {
+            "new": bool(self.communities), "edit": one is not None, "assign": one is not None,
+            "presence": bool(members), "end": shown and self.detail.selected_staff() is not None,
+            "merge": len(grids) >= 2 and len({g.community_id for g in grids}) == 1
+            and all(g.status is GridStatus.ACTIVE for g in grids),
+            "split": one is not None, "retire": one is not None,
+        }
+        for key, value in enabled.items():
+            self.actions[key].setEnabled(value)
+
+    # --- dialogs ---------------------------------------------------------------------
+    async def _run_dialog(self, dialog: QDialog) -> bool:
+        self.active_dialog = dialog
+        try:
+            return await await_dialog(dialog) == QDialog.DialogCode.Accepted
+        finally:
+            self.active_dialog = None
+            dialog.deleteLater()
+
+    async def _changed(self, message: str, select: Sequence[str] | None = None) -> None:
+        self.status_message.emit(message)
+        self.data_changed.emit()
+        await self.reload(select=select)
+
+    @page_slot
+    async def new_community(self) -> None:
+        dialog = CommunityDialog(self.env, self)
+        if await self._run_dialog(dialog) and dialog.result_row:
+            row = dialog.result_row
+            await self._changed(f"已新建{row.kind.label}：{row.name}（代码 {row.code}）")
+            self.tree.select_community(row.id)
+
+    @page_slot
+    async def new_grid(self) -> None:
+        current = self.current_grid()
+        community = current.community_id if current else self.tree.chosen_community() or None
+        dialog = GridDialog(self.env, self.communities, community_id=community, parent=self)
+        if await self._run_dialog(dialog) and dialog.result_row:
+            row = dialog.result_row
+            await self._changed(f"已新建网格 {row.code} {row.name}", [row.id])
+
+    @page_slot
+    async def edit_grid(self) -> None:
+        grid = self.current_grid()
+        if grid is None or grid.status is not GridStatus.ACTIVE:
+            return
+        dialog = GridDialog(self.env, self.communities, grid=grid, parent=self)
+        if await self._run_dialog(dialog) and dialog.result_row:
+            await self._changed(f"已保存网格 {grid.code} 的修改", [grid.id])
+
+    @page_slot
+    async def assign_staff(self) -> None:
+        grid = self.current_grid()
+        if grid is None:
+            return
+        dialog = AssignStaffDialog(self.env, grid, self)
+        if await self._run_dialog(dialog) and dialog.result_row:
+            staff = dialog.result_row
+            await self._changed(f"已为{grid.name}配备{staff.role.label}{staff.name}", [grid.id])
+
+    @page_slot
+    async def record_presence(self) -> None:
+        grid = self.current_grid()
+        members = [s for s in self.detail.staff() if s.role is StaffRole.MEMBER]
+        if grid is None or not members:
+            return
+        chosen = self.detail.selected_staff()
+        dialog = PresenceDialog(self.env, grid, members,
+                                chosen.assignment_id if chosen else None, self)
+        if await self._run_dialog(dialog):
+            await self._changed(f"已记录{grid.name}网格员在格天数", [grid.id])
+
+    @page_slot
+    async def end_assignment(self) -> None:
+        grid, staff = self.current_grid(), self.detail.selected_staff()
+        if grid is None or staff is None:
+            return
+        if await self._run_dialog(EndAssignmentDialog(self.env, grid, staff, self)):
+            await self._changed(f"已结束{staff.name}的{staff.role.label}任职", [grid.id])
+
+    @page_slot
+    async def merge_grids(self) -> None:
+        grids = self.selected_grids()
+        if len(grids) < 2:
+            return
+        dialog = MergeDialog(self.env, grids, self)
+        if await self._run_dialog(dialog) and dialog.result_row:
+            row = dialog.result_row
+            await self._changed(f"已将 {len(grids)} 个网格合并为 {row.code} {row.name}", [row.id])
+
+    @page_slot
+    async def split_grid(self) -> None:
+        grid = self.current_grid()
+        if grid is None:
+            return
+        dialog = SplitDialog(self.env, grid, self)
+        if await self._run_dialog(dialog) and dialog.result_rows:
+            rows = dialog.result_rows
+            await self._changed(f"已将{grid.name}拆分为 {len(rows)} 个网格", [r.id for r in rows])
+
+    @page_slot
+    async def retire_grid(self) -> None:
+        grid = self.current_grid()
+        if grid is None:
+            return
+        if await self._run_dialog(RetireDialog(self.env, grid, self)):
+            await self._changed(f"已撤销网格 {grid.code} {grid.name}", [])
+
+    # --- files and messages (tests replace the file choosers) -------------------------
+    def ask_open_path(self, title: str, file_filter: str) -> str | None:
+        path, _chosen = QFileDialog.getOpenFileName(self, title, self._last_dir(), file_filter)
+        return self._remember(path)
+
+    def ask_save_path(self, title: str, name: str, file_filter: str) -> str | None:
+        start = f"{self._last_dir()}/{name}" if self._last_dir() else name
+        path, _chosen = QFileDialog.getSaveFileName(self, title, start, file_filter)
+        if path and not path.lower().endswith(".xlsx") and "xlsx" in file_filter:
+            path += ".xlsx"
+        return self._remember(path)
+
+    def _last_dir(self) -> str:
+        return str(self.env.context.settings.get(LAST_DIR_KEY, ""))
+
+    def _remember(self, path: str) -> str | None:
+        if not path:
+            return None
+        self.env.context.settings.set(LAST_DIR_KEY, str(Path(path).parent))
+        return path
+
+    def notify(self, title: str, text: str, details: Sequence[str] = ()) -> None:
+        """Tell the user what an import or export did, without blocking the loop."""
+        self.last_notice = (title, text, list(details))
+        self.status_message.emit(text.splitlines()[0])
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText("\n".join(details))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _code: setattr(self, "notice_box", None))
+        self.notice_box = box
+        box.open()
+

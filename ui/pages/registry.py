@@ -1,0 +1,55 @@
+"""The navigation entries, in order, and how to build each page.
+
+Pages are named by module so their imports happen when the window is built, not when
+this module is imported. Entries with no module yet show a plain "in development" page.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from ui.env import UiEnv
+from ui.pages.base import Page, PlannedPage
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    target: str = ""  # "module:Class"; empty while the module is planned
+    planned: str = ""  # what the planned module will do, shown on its placeholder
+
+
+PAGE_SPECS: tuple[PageSpec, ...] = (
+    PageSpec("dashboard", "工作台", "ui.pages.dashboard_page:DashboardPage"),
+    PageSpec("grids", "网格", planned="网格管理"),
+    PageSpec("roster", "执法队伍", planned=(
+        "管理“1+X+Y”综合执法力量：街道综合行政执法队、区直部门下沉执法人员和协同力量，"
+        "执法证及有效期提醒、请假与值班表、花名册导入导出。")),
+    PageSpec("actions", "联合行动", planned=(
+        "联合执法行动的计划、合法性检查（两名以上持证执法人员、执法领域、时间冲突）、"
+        "审批、通知与结果登记，以及辅助排班。")),
+    PageSpec("demands", "诉求与吹哨", planned=(
+        "诉求受理、研判、派遣、处置、反馈、核查、结案与评价的闭环管理，按工作日计算时限；"
+        "日常哨、应急哨、攻坚哨与部门报到；双向派单与考评指标。")),
+    PageSpec("documents", "文书", planned=(
+        "按 GB/T 9704 版式生成函告、案件移送书及送达回证、督办单、联合执法行动通知等公文，"
+        "编号、审批、预览、打印与归档。")),
+    PageSpec("responsibilities", "事项清单", planned=(
+        "区级下发的属地管理事项清单：事项类型、部门职责、街道职责、法律依据、"
+        "主体与配合责任单位，按版本同步，用于诉求、吹哨和文书的派遣依据。")),
+    PageSpec("sync", "同步", planned=(
+        "与区级平台同步：待上传队列、冲突处理和同步记录。本机在离线状态下可正常使用。")),
+    PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage"),
+)
+
+
+def build_page(spec: PageSpec, env: UiEnv) -> Page:
+    if not spec.target:
+        return PlannedPage(env, spec.title, spec.planned)
+    module_name, class_name = spec.target.split(":")
+    page_class = getattr(importlib.import_module(module_name), class_name)
+    page: Page = page_class(env)
+    page.title = spec.title
+    return page
