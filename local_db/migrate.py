@@ -1,8 +1,9 @@
 """Applying migrations and taking backups of the SQLite file.
 
-The app calls ``pending_revisions`` at start-up (cheap: one small query and the
-script directory's headers) and, only when something is pending, ``upgrade`` behind a
-splash, which first copies the file with SQLite's online backup API.
+The app calls ``pending_revisions`` at start-up (cheap: one sqlite3 query compared with
+``HEAD_REVISION``; alembic is imported only when they differ) and, only when something
+is pending, ``upgrade`` behind a splash, which first copies the file with SQLite's
+online backup API.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # alembic is imported only when a migration has to run (start-up speed)
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest revision. Start-up compares the file's stamp with it using plain sqlite3
+# and imports alembic only when they differ; a test keeps it equal to alembic's head.
+HEAD_REVISION = "0001"
 
 
 class DatabaseTooNewError(RuntimeError):
@@ -25,12 +29,16 @@ class DatabaseTooNewError(RuntimeError):
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
         raise RuntimeError(f"migrations must have one head, found {heads}")
@@ -53,8 +61,12 @@ def current_revision(database: Path) -> str | None:
 
 def pending_revisions(database: Path) -> list[str]:
     """Revisions between the file's stamp and head, oldest first (empty when current)."""
-    script = ScriptDirectory.from_config(alembic_config())
     current = current_revision(database)
+    if current == HEAD_REVISION:
+        return []
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
     head = head_revision()
     if current == head:
         return []
@@ -67,6 +79,8 @@ def pending_revisions(database: Path) -> list[str]:
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:
+    from alembic.util import CommandError
+
     try:
         return script.get_revision(revision) is not None
     except CommandError:
@@ -99,6 +113,8 @@ def upgrade(engine: Engine, database: Path, backup_dir: Path, target: str = "hea
     backup = None
     if database.exists() and database.stat().st_size > 0:
         backup = backup_database(database, backup_dir / backup_file_name("before-migration"))
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -107,6 +123,8 @@ def upgrade(engine: Engine, database: Path, backup_dir: Path, target: str = "hea
 
 
 def downgrade(engine: Engine, target: str) -> None:
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -7,11 +7,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop.bootstrap import AppContext, open_migrated_context  # noqa: E402
-from desktop.domain.actor import LOCAL_ADMIN  # noqa: E402
-from desktop.services.subcenter import SubCenterInfo, set_up_sub_center  # noqa: E402
+from desktop.bootstrap import AppContext, open_migrated_context
+from desktop.domain.actor import LOCAL_ADMIN
+from desktop.services.subcenter import SubCenterInfo, set_up_sub_center
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_OUTPUT = PROJECT_ROOT / "test-output"

@@ -74,18 +74,19 @@ async def _async_main(app: QApplication, args: Namespace, started: float) -> int
     from ui.tasks import TaskRunner
 
     tasks = TaskRunner()
-    splash = _splash("正在打开数据库……")
+    splash: QSplashScreen | None = None
     try:
         context = await tasks.db(open_context, Path(args.home) if args.home else None)
         configure_logging(context.paths.logs)
         if not args.smoke:
             install_excepthook(tasks)
         if await tasks.db(context.pending_migrations):
-            splash.showMessage("正在升级数据库（已先行备份）……", _splash_alignment())
+            # Only a migration is slow enough to deserve a splash.
+            splash = _splash("正在升级数据库（已先行备份）……")
             await tasks.db(context.migrate)
+            splash.close()
         env = UiEnv(context=context, tasks=tasks)
         env.sub_center = await tasks.db(get_sub_center, context.uow())
-        splash.close()
         if env.sub_center is None and not args.smoke:
             from ui.dialogs.first_run import run_first_run
 
@@ -94,7 +95,8 @@ async def _async_main(app: QApplication, args: Namespace, started: float) -> int
                 return 0  # the user closed the wizard: nothing to show
         return await _show_main_window(app, env, args, started)
     finally:
-        splash.close()
+        if splash is not None:
+            splash.close()
         await tasks.wait_idle()
         tasks.shutdown()
 
@@ -137,21 +139,17 @@ def _finish_smoke(window: MainWindow, env: UiEnv, elapsed: float) -> int:
 
 
 def _splash(message: str) -> QSplashScreen:
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QPixmap
     from PySide6.QtWidgets import QSplashScreen
 
     pixmap = QPixmap(420, 160)
     pixmap.fill(QColor("#1f4e79"))
     splash = QSplashScreen(pixmap)
-    splash.showMessage(f"街道综合指挥分中心\n\n{message}", _splash_alignment(), QColor("white"))
+    splash.showMessage(f"街道综合指挥分中心\n\n{message}", Qt.AlignmentFlag.AlignCenter,
+                       QColor("white"))
     splash.show()
     return splash
-
-
-def _splash_alignment() -> int:
-    from PySide6.QtCore import Qt
-
-    return int(Qt.AlignmentFlag.AlignCenter)
 
 
 if __name__ == "__main__":

@@ -152,23 +152,33 @@ def list_communities(uow: UnitOfWork) -> list[CommunityRow]:
         return [_community_row(c) for c in uow.grids.communities() if not c.retired]
 
 
-def create_community(
-    uow: UnitOfWork, *, actor: Actor, name: str, kind: CommunityKind, code: str | None = None
-) -> CommunityRow:
+def add_community(
+    uow: UnitOfWork, *, name: str, kind: CommunityKind, code: str | None = None
+) -> Community:
+    """Insert a community inside an open unit of work (no commit); shared by
+    ``create_community``, the spreadsheet import and the demo generator."""
     name = name.strip()
     if not name:
         raise ValidationError("社区/村名称", "不能为空。")
+    if uow.grids.community_by_name(name):
+        raise ConflictError(f"已有名为“{name}”的社区/村。")
+    used = {int(c.code) for c in uow.grids.communities()}
+    chosen = validate_community_code(code) if code else f"{next_free_seq(used):03d}"
+    if uow.grids.community_by_code(chosen):
+        raise ConflictError(f"社区代码 {chosen} 已被使用。")
+    stamp = now()
+    community = Community(id=new_id(), code=chosen, name=name, kind=kind.value,
+                          retired=False, created_at=stamp, updated_at=stamp)
+    uow.grids.add_community(community)
+    uow.flush()
+    return community
+
+
+def create_community(
+    uow: UnitOfWork, *, actor: Actor, name: str, kind: CommunityKind, code: str | None = None
+) -> CommunityRow:
     with uow:
-        if uow.grids.community_by_name(name):
-            raise ConflictError(f"已有名为“{name}”的社区/村。")
-        used = {int(c.code) for c in uow.grids.communities()}
-        chosen = validate_community_code(code) if code else f"{next_free_seq(used):03d}"
-        if uow.grids.community_by_code(chosen):
-            raise ConflictError(f"社区代码 {chosen} 已被使用。")
-        stamp = now()
-        community = Community(id=new_id(), code=chosen, name=name, kind=kind.value,
-                              retired=False, created_at=stamp, updated_at=stamp)
-        uow.grids.add_community(community)
+        community = add_community(uow, name=name, kind=kind, code=code)
         uow.commit()
         return _community_row(community)
 

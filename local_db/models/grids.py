@@ -128,3 +128,6 @@ class GridPresence(Base):
     assignment_id: Mapped[str] = mapped_column(ForeignKey("grid_assignment.id"), nullable=False)
     month: Mapped[str] = mapped_column(String(7), nullable=False)  # YYYY-MM
     days: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    # The relationship lets the unit of work insert the assignment before its presence.
+    assignment: Mapped[GridAssignment] = relationship()

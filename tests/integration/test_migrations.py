@@ -92,3 +92,10 @@ def test_a_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
         connection.execute("UPDATE alembic_version SET version_num='9999_from_the_future'")
     with pytest.raises(ConflictError, match="比本程序新"):
         context.pending_migrations()
+
+
+def test_the_start_up_fast_path_knows_the_head() -> None:
+    """Start-up skips alembic when the file is at HEAD_REVISION; it must be the real head."""
+    assert migrate.head_revision() == migrate.HEAD_REVISION, (
+        "a migration was added: set HEAD_REVISION in local_db/migrate.py to it"
+    )

@@ -8,6 +8,7 @@ the merged grid. Numbers are typed into spin boxes (no negatives possible); ever
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import DomainError
+from desktop.domain.labels import LabeledEnum
 from desktop.domain.grids import CommunityKind, DedicatedType, GridCategory, GridKind
 from desktop.services.grids import (
     CommunityRow,
@@ -34,15 +36,33 @@ from desktop.services.grids import (
 from ui.dialogs.form_dialog import FormDialog
 from ui.env import UiEnv
 
+E = TypeVar("E", bound=LabeledEnum)
+
 MAX_COUNT = 10_000_000
 
 
-def enum_combo(members: Sequence[object]) -> QComboBox:
-    """A combo showing each member's Chinese label, with the member as item data."""
-    combo = QComboBox()
-    for member in members:
-        combo.addItem(member.label, member)  # type: ignore[attr-defined]
-    return combo
+class EnumCombo(QComboBox, Generic[E]):
+    """A combo of a LabeledEnum's Chinese labels that gives back the member.
+
+    Qt would turn a StrEnum item-data into a plain ``str``, so the combo keeps the
+    members itself and reads them by index.
+    """
+
+    def __init__(self, members: Sequence[E], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.members = list(members)
+        for member in self.members:
+            self.addItem(member.label)
+
+    def value(self) -> E:
+        return self.members[self.currentIndex()]
+
+    def set_value(self, member: E) -> None:
+        self.setCurrentIndex(self.members.index(member))
+
+
+def enum_combo(members: Sequence[E]) -> EnumCombo[E]:
+    return EnumCombo(members)
 
 
 def select_data(combo: QComboBox, value: object) -> None:
@@ -91,23 +111,23 @@ class GridFieldsForm(QWidget):
         self._on_kind()
 
     def _on_kind(self) -> None:
-        self.dedicated_type.setEnabled(self.kind.currentData() is GridKind.DEDICATED)
+        self.dedicated_type.setEnabled(self.kind.value() is GridKind.DEDICATED)
 
     def fields(self) -> GridFields:
-        kind: GridKind = self.kind.currentData()
+        kind = self.kind.value()
         return GridFields(
-            self.name.text(), kind, self.category.currentData(),
-            dedicated_type=self.dedicated_type.currentData() if kind is GridKind.DEDICATED else None,
+            self.name.text(), kind, self.category.value(),
+            dedicated_type=self.dedicated_type.value() if kind is GridKind.DEDICATED else None,
             households=self.households.value(), population=self.population.value(),
             area_km2=round(self.area.value(), 4), note=self.note.text(),
         )
 
     def set_grid(self, grid: GridRow) -> None:
         self.name.setText(grid.name)
-        select_data(self.kind, grid.kind)
+        self.kind.set_value(grid.kind)
         if grid.dedicated_type is not None:
-            select_data(self.dedicated_type, grid.dedicated_type)
-        select_data(self.category, grid.category)
+            self.dedicated_type.set_value(grid.dedicated_type)
+        self.category.set_value(grid.category)
         self.households.setValue(grid.households)
         self.population.setValue(grid.population)
         self.area.setValue(grid.area_km2)
@@ -192,7 +212,7 @@ class CommunityDialog(FormDialog):
         context = self.env.context
         self.result_row = await self.env.tasks.db(
             create_community, context.uow(), actor=context.actor, name=self.name.text(),
-            kind=self.kind.currentData(), code=self.code.text().strip() or None)
+            kind=self.kind.value(), code=self.code.text().strip() or None)
 
     def field_widget(self, field: str) -> QWidget | None:
         return {"社区/村名称": self.name, "社区代码": self.code}.get(field)

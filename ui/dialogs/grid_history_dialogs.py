@@ -29,7 +29,7 @@ from desktop.services.grids import (
     split_grid,
 )
 from ui.dialogs.form_dialog import FormDialog
-from ui.dialogs.grid_dialog import GridFieldsForm, count_box, select_data
+from ui.dialogs.grid_dialog import GridFieldsForm, count_box
 from ui.dialogs.staff_dialog import date_edit, hint_label, to_date
 from ui.env import UiEnv
 
@@ -49,7 +49,7 @@ class MergeDialog(FormDialog):
         self.sources = QLabel(sources)
         self.form = GridFieldsForm()
         first = grids[0]
-        select_data(self.form.category, first.category)
+        self.form.category.set_value(first.category)
         self.form.households.setValue(sum(g.households for g in grids))
         self.form.population.setValue(sum(g.population for g in grids))
         self.form.area.setValue(sum(g.area_km2 for g in grids))

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from desktop.clock import today
 from desktop.domain.errors import DomainError
@@ -53,7 +61,7 @@ class AssignStaffDialog(FormDialog):
         self.grid = grid
         self.result_row: StaffRow | None = None
         self.role = enum_combo(list(StaffRole))
-        self.role.setCurrentIndex(list(StaffRole).index(StaffRole.MEMBER))
+        self.role.set_value(StaffRole.MEMBER)
         self.name = QLineEdit(placeholderText="真实姓名（实名制公示）")
         self.phone = QLineEdit(placeholderText="手机号或带区号的固定电话")
         self.unit = QLineEdit(placeholderText="如：街道城管办、区市场监管局")
@@ -79,7 +87,7 @@ class AssignStaffDialog(FormDialog):
                              self.duties.text())
         self.result_row = await self.env.tasks.db(
             assign_staff, context.uow(), actor=context.actor, grid_id=self.grid.id,
-            person=person, role=self.role.currentData(), started_on=to_date(self.started_on))
+            person=person, role=self.role.value(), started_on=to_date(self.started_on))
 
     def field_widget(self, field: str) -> QWidget | None:
         return {"姓名": self.name, "联系电话": self.phone}.get(field)

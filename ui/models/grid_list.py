@@ -7,6 +7,7 @@ the number of its staffing warnings, which the list shows as a column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
@@ -125,12 +126,20 @@ class GridFilterProxy(QSortFilterProxyModel):
         self._community: str | None = None
 
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateRowsFilter()
+        self._refilter(lambda: setattr(self, "_text", text.strip().lower()))
 
     def set_community(self, community_id: str | None) -> None:
-        self._community = community_id
-        self.invalidateRowsFilter()
+        self._refilter(lambda: setattr(self, "_community", community_id))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Qt 6.10 replaced invalidateRowsFilter (now deprecated) by begin/endFilterChange."""
+        if hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt < 6.10
+            change()
+            self.invalidateRowsFilter()
 
     @property
     def community(self) -> str | None:

@@ -82,7 +82,7 @@ class GridFiles(QObject):
 
         try:
             result = await run_with_progress(self.env.tasks, self.page, f"正在{title}", work)
-        except Exception as error:  # noqa: BLE001 - every refusal is shown, none is lost
+        except Exception as error:
             messages.show_error(self.page, error)
             return
         text, details = _describe(result, Path(path).name)
@@ -111,7 +111,7 @@ class GridFiles(QObject):
 
         try:
             count = await run_with_progress(self.env.tasks, self.page, f"正在{title}", work)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             messages.show_error(self.page, error)
             return
         self.page.notify(f"{title}完成", f"已导出 {count} {what}到：\n{path}")
@@ -130,7 +130,7 @@ class GridFiles(QObject):
             return
         try:
             await self.env.tasks.cpu(writer, Path(path))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             messages.show_error(self.page, error)
             return
         self.page.notify("模板已保存", f"模板已保存到：\n{path}\n\n请按“填写说明”工作表填写后再导入。")

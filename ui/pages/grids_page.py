@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
+    QHeaderView,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -38,12 +39,19 @@ from ui.env import UiEnv
 from ui.models.grid_list import GridFilterProxy, GridListRow, grid_table_model
 from ui.pages.base import Page, page_slot
 from ui.pages.grid_files import GridFiles
-from ui.pages.grids_layout import build_list_tab, build_map_tab, build_toolbar, page_header
+from ui.pages.grids_layout import (
+    build_actions,
+    build_list_tab,
+    build_map_tab,
+    build_toolbar,
+    page_header,
+)
 from ui.widgets.grid_detail import GridDetail
 from ui.widgets.grid_map import GridMapView
 from ui.widgets.grid_tree import GridTreeWidget
 
 LAST_DIR_KEY = "grids_last_dir"
+NAME_COLUMN = 1
 
 
 class GridsPage(Page):
@@ -67,7 +75,7 @@ class GridsPage(Page):
         self.show_retired = QCheckBox("显示已撤销/合并/拆分的网格")
         self.detail = GridDetail()
         self.map = GridMapView()
-        self.actions = self._build_actions()
+        self.actions = build_actions(self)
         self.toolbar = build_toolbar(self, self.actions, self.files)
         self.list_tab = build_list_tab(self)
         self.map_tab = build_map_tab(self)
@@ -79,34 +87,6 @@ class GridsPage(Page):
         self._update_actions()
 
     # --- construction ----------------------------------------------------------------
-    def _build_actions(self) -> dict[str, QAction]:
-        specs = [
-            ("community", "新建社区/村", "", self.new_community, "新建一个社区或村，网格建在其下"),
-            ("new", "新建网格", "Ctrl+N", self.new_grid, "在所选社区/村下新建网格"),
-            ("edit", "编辑", "F2", self.edit_grid, "编辑所选网格（也可双击或按 Enter）"),
-            ("assign", "配备人员", "Ctrl+P", self.assign_staff, "为所选网格配备网格长、网格员、指导员等"),
-            ("presence", "记录在格天数", "Ctrl+D", self.record_presence,
-             "记录网格员本月在格天数（所选网格须已配备网格员）"),
-            ("end", "结束任职", "", self.end_assignment, "先在下方“在任人员”中选择一人"),
-            ("merge", "合并", "Ctrl+M", self.merge_grids,
-             "按住 Ctrl 在列表中选择同一社区/村的两个或以上网格后合并"),
-            ("split", "拆分", "", self.split_grid, "把所选网格拆分为两个或以上新网格"),
-            ("retire", "撤销", "", self.retire_grid, "撤销所选网格（保留历史记录）"),
-        ]
-        actions: dict[str, QAction] = {}
-        for key, text, shortcut, handler, tip in specs:
-            action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-                tip = f"{tip}（{shortcut}）"
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(handler)
-            self.addAction(action)
-            actions[key] = action
-        return actions
-
     def _lay_out(self) -> None:
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -123,7 +103,7 @@ class GridsPage(Page):
         self.splitter.addWidget(left)
         self.splitter.addWidget(centre)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 1000])
+        self.splitter.setSizes([200, 1000])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
@@ -169,7 +149,7 @@ class GridsPage(Page):
             await self._load_map()
         current = self.current_grid()
         self.detail.show_grid(current)
-        self.map.select_grid(current.id if current else None)
+        self._highlight_on_map(current)
         if current is not None:
             await self._load_detail(current)
         self._update_actions()
@@ -190,7 +170,12 @@ class GridsPage(Page):
         self.tree.set_tree(tree)
         self.proxy.set_community(self.tree.chosen_community() or None)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         self._show_count()
+        active = sum(1 for r in rows if r.status is GridStatus.ACTIVE)
+        self.summary_label.setText(
+            f"{tree.street_name} · {len(self.communities)} 个社区/村 · {active} 个在用网格 · "
+            f"{len(warnings)} 条配备提醒")
 
     async def _load_detail(self, grid: GridRow) -> None:
         self._detail_generation += 1
@@ -210,7 +195,7 @@ class GridsPage(Page):
         self.map.set_map(data)
         self._map_stale = False
         current = self.current_grid()
-        self.map.select_grid(current.id if current else None)
+        self._highlight_on_map(current)
         without = sum(1 for row in self.model.rows()
                       if row.grid.status is GridStatus.ACTIVE and not row.grid.has_boundary)
         text = f"{len(data.grids)} 个网格有边界"
@@ -267,8 +252,15 @@ class GridsPage(Page):
             self.detail.show_grid(current)
             if current is not None:
                 self.run(self._load_detail(current))
-        self.map.select_grid(current.id if current else None)
+        self._highlight_on_map(current)
         self._update_actions()
+
+    def _highlight_on_map(self, grid: GridRow | None) -> None:
+        """Highlight on the map; pan only when the grid is out of view (keeps the framing)."""
+        item = self.map.grid_item(grid.id) if grid else None
+        seen = self.map.mapToScene(self.map.viewport().rect()).boundingRect()
+        pan = item is not None and self.map.isVisible() and not seen.contains(item.sceneBoundingRect())
+        self.map.select_grid(grid.id if grid else None, centre=pan)
 
     def _on_search(self, text: str) -> None:
         self.proxy.set_text(text)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.grids import GridStatus, StaffingWarning
+from desktop.domain.grids import GridStatus, StaffingWarning, StaffRole
 from desktop.services.grid_staff import StaffRow
 from desktop.services.grids import GridEventRow, GridRow
 from ui.models.grid_list import (
@@ -155,7 +155,8 @@ class GridDetail(QWidget):
         self.values["边界"].setText("已导入" if grid.has_boundary else "无（可导入 GeoJSON/Shapefile）")
 
     def set_staff(self, rows: Sequence[StaffRow]) -> None:
-        self.staff_model.set_rows(rows)
+        order = {role: index for index, role in enumerate(StaffRole)}
+        self.staff_model.set_rows(sorted(rows, key=lambda s: (order[s.role], s.started_on, s.name)))
         self.tabs.setTabText(0, f"在任人员（{len(rows)}）")
         self.staffSelectionChanged.emit()
 

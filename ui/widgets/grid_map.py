@@ -13,7 +13,6 @@ Scene coordinates are (x, −y) of the plane, so north is up without flipping th
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -43,6 +42,7 @@ from desktop.domain.grids import GridCategory, GridKind
 from ui.widgets.map_overlays import (
     MARGIN,
     Legend,
+    PopulationClasses,
     draw_north_arrow,
     draw_scale_bar,
     north_arrow_size,
@@ -55,8 +55,6 @@ CATEGORY_COLOURS = {
     GridCategory.ORDINARY_VILLAGE: QColor("#7cc08f"),
     GridCategory.MOUNTAIN_VILLAGE: QColor("#a98fcb"),
 }
-POPULATION_RAMP = (QColor("#fff1c1"), QColor("#fdcb7e"), QColor("#f79a5a"),
-                   QColor("#de5f3f"), QColor("#a92a2a"))
 BACKGROUND = QColor("#eef2f6")
 SELECTED = QColor("#1f3a5a")
 INK = QColor("#23303d")
@@ -81,42 +79,6 @@ class MapGridLike(Protocol):
 class MapDataLike(Protocol):
     grids: Sequence[MapGridLike]
     bounds: tuple[float, float, float, float] | None
-
-
-def ramp(t: float) -> QColor:
-    """The population colour for ``t`` in [0, 1], interpolated between ramp stops."""
-    t = min(1.0, max(0.0, t)) * (len(POPULATION_RAMP) - 1)
-    low = min(int(t), len(POPULATION_RAMP) - 2)
-    a, b, f = POPULATION_RAMP[low], POPULATION_RAMP[low + 1], t - low
-    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * f,
-                           a.greenF() + (b.greenF() - a.greenF()) * f,
-                           a.blueF() + (b.blueF() - a.blueF()) * f)
-
-
-class PopulationClasses:
-    """Quantile classes of population (up to five), the usual choropleth practice: one
-    school of 3,000 pupils would otherwise wash every ordinary grid out to the palest
-    colour. Each class is labelled with the range of values actually in it."""
-
-    def __init__(self, populations: Sequence[int], count: int = len(POPULATION_RAMP)) -> None:
-        values = sorted(populations)
-        cuts = {values[len(values) * i // count] for i in range(1, count)} if values else set()
-        self.cuts = sorted(cuts - {values[0]}) if values else []
-        members: list[list[int]] = [[] for _ in range(len(self.cuts) + 1)]
-        for value in values:
-            members[self.index(value)].append(value)
-        self.ranges = [(min(m), max(m)) for m in members if m]
-
-    def index(self, population: int) -> int:
-        return bisect_right(self.cuts, population)
-
-    def colour(self, population: int) -> QColor:
-        classes = len(self.cuts) + 1
-        return ramp(self.index(population) / (classes - 1) if classes > 1 else 0.5)
-
-    def legend_entries(self) -> list[tuple[QColor, str, bool]]:
-        return [(self.colour(low), f"{low:,}" if low == high else f"{low:,}–{high:,}", False)
-                for low, high in self.ranges]
 
 
 class GridItem(QGraphicsPathItem):
@@ -163,7 +125,6 @@ class LabelItem(QGraphicsItem):
         self.setZValue(4)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks reach the grid below
         self.text = text
-        self.font = font
         metrics = QFontMetricsF(font)
         width = metrics.horizontalAdvance(text)
         self._path = QPainterPath()

@@ -1,9 +1,11 @@
-"""What the grid map paints over the polygons in viewport pixels: the legend, a scale
-bar and a north arrow. Pure painting helpers; the painter's transform is the identity."""
+"""What the grid map paints over the polygons in viewport pixels (the legend, a scale
+bar, a north arrow; the painter's transform is the identity) and the population
+colour classes the legend explains."""
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +25,44 @@ PANEL = QColor(255, 255, 255, 235)
 PANEL_BORDER = QColor("#d3dae3")
 TEXT = QColor("#2b3846")
 MUTED = QColor("#5f6b78")
+POPULATION_RAMP = (QColor("#fff1c1"), QColor("#fdcb7e"), QColor("#f79a5a"),
+                   QColor("#de5f3f"), QColor("#a92a2a"))
+
+
+def ramp(t: float) -> QColor:
+    """The population colour for ``t`` in [0, 1], interpolated between ramp stops."""
+    t = min(1.0, max(0.0, t)) * (len(POPULATION_RAMP) - 1)
+    low = min(int(t), len(POPULATION_RAMP) - 2)
+    a, b, f = POPULATION_RAMP[low], POPULATION_RAMP[low + 1], t - low
+    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * f,
+                           a.greenF() + (b.greenF() - a.greenF()) * f,
+                           a.blueF() + (b.blueF() - a.blueF()) * f)
+
+
+class PopulationClasses:
+    """Quantile classes of population (up to five), the usual choropleth practice: one
+    school of 3,000 pupils would otherwise wash every ordinary grid out to the palest
+    colour. Each class is labelled with the range of values actually in it."""
+
+    def __init__(self, populations: Sequence[int], count: int = len(POPULATION_RAMP)) -> None:
+        values = sorted(populations)
+        cuts = {values[len(values) * i // count] for i in range(1, count)} if values else set()
+        self.cuts = sorted(cuts - {values[0]}) if values else []
+        members: list[list[int]] = [[] for _ in range(len(self.cuts) + 1)]
+        for value in values:
+            members[self.index(value)].append(value)
+        self.ranges = [(min(m), max(m)) for m in members if m]
+
+    def index(self, population: int) -> int:
+        return bisect_right(self.cuts, population)
+
+    def colour(self, population: int) -> QColor:
+        classes = len(self.cuts) + 1
+        return ramp(self.index(population) / (classes - 1) if classes > 1 else 0.5)
+
+    def legend_entries(self) -> list[tuple[QColor, str, bool]]:
+        return [(self.colour(low), f"{low:,}" if low == high else f"{low:,}–{high:,}", False)
+                for low, high in self.ranges]
 
 
 def _panel(painter: QPainter, box: QRectF) -> None:

@@ -1,0 +1,52 @@
+"""``python -m tests.benchmarks [--quick] [--json PATH] [--home DIR]``
+
+Builds (or reuses) a data set in DIR, runs every case with several repetitions, and
+prints one table: case, ours (median), floor (median), ratio, bar, pass/fail.
+Cases owned by later modules (lists, search, letters, import, sync…) join ``CASES``
+as those modules land.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.benchmarks.cases_startup import startup_case
+from tests.benchmarks.harness import print_table, run_case, write_json
+
+DEFAULT_HOME = Path("test-output") / "benchmark-data"
+
+
+def _prepare(home: Path) -> None:
+    from desktop.bootstrap import open_migrated_context
+    from desktop.demo import build_demo_street
+    from desktop.services.subcenter import get_sub_center
+
+    context = open_migrated_context(home)
+    if get_sub_center(context.uow()) is None:
+        print(f"building the demo street in {home} …", flush=True)
+        build_demo_street(context)
+    context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--json", type=Path, help="also write the table as JSON here")
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="data folder to use")
+    args = parser.parse_args(argv)
+    _prepare(args.home)
+    repetitions = 3 if args.quick else 7
+    results = [run_case(case, repetitions) for case in (startup_case(args.home),)]
+    print_table(results)
+    if args.json:
+        write_json(results, args.json)
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
