@@ -15,9 +15,11 @@ short so the staffing warnings show. ``demo_officers`` gives the 1+X+Y roster's 
 as plain values for the roster to persist.
 
 The whole street is ONE unit of work and one commit: fast, and a cancel or an error
-leaves the data folder empty. Use cases that commit on their own (``set_up_sub_center``,
-``create_community``, ``record_presence``) run through ``JoinedUnitOfWork``, which shares
-the open transaction and turns their commit into a flush.
+leaves the data folder empty. Non-committing steps (``add_community``, ``add_grid``,
+``add_assignment``) are called directly; use cases that commit on their own
+(``set_up_sub_center``, ``record_presence``) run through ``JoinedUnitOfWork``
+(local_db/unit_of_work.py), which shares the open transaction and turns their commit
+into a flush.
 
 Extending it: later issues add demands, whistles, joint actions and documents, and the
 scale data set (``--scale``: ~300 officers, 1,000,000 demands over three years). Each
@@ -32,7 +34,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from desktop.clock import today
@@ -59,9 +60,9 @@ from desktop.domain.actor import Actor
 from desktop.domain.errors import ConflictError
 from desktop.domain.grids import GridKind
 from desktop.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from desktop.services.grids import GridFields, add_grid, create_community
+from desktop.services.grids import GridFields, add_community, add_grid
 from desktop.services.subcenter import set_up_sub_center
-from local_db.unit_of_work import UnitOfWork
+from local_db.unit_of_work import JoinedUnitOfWork, UnitOfWork
 
 if TYPE_CHECKING:
     from desktop.bootstrap import AppContext
@@ -84,26 +85,6 @@ class DemoSummary:
     assignments: int
     presence_records: int
     message: str
-
-
-class JoinedUnitOfWork(UnitOfWork):
-    """A unit of work that joins one already open: same session and repositories;
-    ``commit`` only flushes and leaving does nothing, so the outer unit of work commits
-    or rolls back everything at once. Lets a committing use case be one step of a
-    larger all-or-nothing job without copying its rules."""
-
-    def __init__(self, outer: UnitOfWork) -> None:  # no super(): no session factory
-        vars(self).update(vars(outer))  # every repository the outer one has
-
-    def __enter__(self) -> JoinedUnitOfWork:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        return None
-
-    def commit(self) -> None:
-        self.session.flush()
 
 
 def _rng(seed: int, step: str) -> random.Random:
@@ -188,8 +169,7 @@ def _add_communities_and_grids(uow: UnitOfWork, actor: Actor, rng: random.Random
     plans = plan_street(COMMUNITIES, rng)
     for index, (spec, ordered) in enumerate(zip(COMMUNITIES, plans, strict=True)):
         cancel.raise_if_cancelled()
-        community = create_community(JoinedUnitOfWork(uow), actor=actor, name=spec.name,
-                                     kind=spec.kind, code=spec.code)
+        community = add_community(uow, name=spec.name, kind=spec.kind, code=spec.code)
         base_number = 0
         for seq, planned in enumerate(ordered, start=1):
             if planned.dedicated is None:

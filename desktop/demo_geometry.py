@@ -10,7 +10,8 @@ Why the polygons tile without gaps or overlaps:
   roads do not look ruled);
 - a community's grids are the community intersected with cells of its own jittered
   lattice, and a fragment a cell leaves behind is merged into the neighbour it borders
-  most; intersections only add vertices on existing edges;
+  most; where a grid line meets a community border, ``share_vertices`` puts the new
+  vertex into the neighbouring community's grid too, so borders match vertex for vertex;
 - a dedicated grid is cut out of its base grid (``carve``): the base grid keeps a hole
   whose ring is exactly the dedicated grid's outline.
 """

@@ -146,14 +146,16 @@ def positional_order(centroids: Mapping[str, tuple[float, float]], row_height: f
     """Keys ordered north→south in bands of ``row_height``, and west→east in a band.
 
     This is the numbering rule of product.md: numbered west to east, north to south.
-    Coordinates are (x=longitude, y=latitude); north is larger y.
+    Coordinates are (x=longitude, y=latitude); north is larger y. Bands are centred on
+    the rows (rounding, not flooring), so a centroid a few metres off its row's line
+    stays in its row instead of jumping to the one above.
     """
     if row_height <= 0:
         raise ValueError("row_height must be positive")
     top = max((y for _x, y in centroids.values()), default=0.0)
     return sorted(
         centroids,
-        key=lambda key: (int((top - centroids[key][1]) // row_height), centroids[key][0]),
+        key=lambda key: (round((top - centroids[key][1]) / row_height), centroids[key][0]),
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.bootstrap import AppContext
@@ -75,3 +76,19 @@ def screenshot(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type as a user does: ASCII as key presses, Chinese as an input-method commit
+    (QTest cannot press keys for characters outside ASCII; it aborts the process)."""
+    run_start = 0
+    for end in range(len(text) + 1):
+        if end == len(text) or text[end].isascii() != text[run_start].isascii():
+            chunk = text[run_start:end]
+            if chunk.isascii():
+                qtbot.keyClicks(widget, chunk)
+            elif chunk:
+                event = QInputMethodEvent()
+                event.setCommitString(chunk)
+                QApplication.sendEvent(widget, event)
+            run_start = end

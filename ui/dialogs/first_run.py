@@ -72,6 +72,8 @@ class FirstRunDialog(QDialog):
         self.demo_button.clicked.connect(self._on_demo)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 14)
+        layout.setSpacing(10)
         layout.addWidget(intro)
         layout.addWidget(box)
         layout.addWidget(self.error_label)
