@@ -54,6 +54,7 @@ class GridRow:
     has_boundary: bool
     status: GridStatus
     version: int
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def grid_row(grid: Grid) -> GridRow:
         has_boundary=bool(grid.boundary_geojson),
         status=GridStatus(grid.status),
         version=grid.version,
+        note=grid.note,
     )
 
 

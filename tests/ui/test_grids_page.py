@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.domain.grids import CommunityKind, GridCategory, GridKind, GridStatus
 from desktop.services import grid_staff, grids
-from tests.ui.conftest import run, screenshot, settle
+from tests.ui.conftest import run, screenshot, settle, type_text
+from ui.dialogs.grid_dialog import GridDialog
 from ui.dialogs.import_report import ImportReportDialog
 from ui.pages.grids_page import GridsPage
 
@@ -36,9 +36,13 @@ def page(qtbot, ui_env, street) -> GridsPage:  # type: ignore[no-untyped-def]
 
 
 def open_dialog(qtbot, page: GridsPage, action: str) -> QDialog:  # type: ignore[no-untyped-def]
-    assert page.actions[action].isEnabled(), f"{action} should be enabled"
-    page.actions[action].trigger()
-    qtbot.waitUntil(lambda: page.active_dialog is not None and page.active_dialog.isVisible())
+    assert page.grid_actions[action].isEnabled(), f"{action} should be enabled"
+    page.grid_actions[action].trigger()
+    errors = page.env.errors  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: errors or (page.active_dialog is not None
+                                       and page.active_dialog.isVisible()))
+    if errors:
+        raise errors[0]
     dialog = page.active_dialog
     assert dialog is not None
     return dialog
@@ -56,22 +60,6 @@ def press_ok_refused(qtbot, dialog) -> str:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: dialog.error_label.isVisible() and dialog.ok_button.isEnabled())
     assert dialog.isVisible(), "a refused form must stay open"
     return dialog.error_label.text()
-
-
-def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type as a user does: ASCII as key presses, Chinese as an input-method commit
-    (QTest cannot press keys for characters outside ASCII)."""
-    run_start = 0
-    for end in range(len(text) + 1):
-        if end == len(text) or text[end].isascii() != text[run_start].isascii():
-            chunk = text[run_start:end]
-            if chunk.isascii():
-                qtbot.keyClicks(widget, chunk)
-            elif chunk:
-                event = QInputMethodEvent()
-                event.setCommitString(chunk)
-                QApplication.sendEvent(widget, event)
-            run_start = end
 
 
 def type_number(qtbot, box, value: int) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +103,7 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def test_create_community_and_grid_by_typing(qtbot, ui_env, page):
-    assert not page.actions["new"].isEnabled()  # no community yet
+    assert not page.grid_actions["new"].isEnabled()  # no community yet
     dialog = open_dialog(qtbot, page, "community")
     type_text(qtbot, dialog.name, "东风社区")
     press_ok(qtbot, ui_env, dialog)
@@ -192,7 +180,7 @@ def test_assign_member_record_presence_and_end(qtbot, ui_env, page):
     run(qtbot, ui_env, page.reload())
     page.select_grid(grid.id)
     settle(qtbot, ui_env)
-    assert not page.actions["presence"].isEnabled()  # no 网格员 yet
+    assert not page.grid_actions["presence"].isEnabled()  # no 网格员 yet
 
     dialog = open_dialog(qtbot, page, "assign")
     type_text(qtbot, dialog.name, "张晓明")
@@ -215,7 +203,7 @@ def test_assign_member_record_presence_and_end(qtbot, ui_env, page):
     assert "在格天数不足" in page.proxy.index(0, 10).data(Qt.ItemDataRole.ToolTipRole) or any(
         "少于 15 天" in text for text in texts)
 
-    assert not page.actions["end"].isEnabled()
+    assert not page.grid_actions["end"].isEnabled()
     page.detail.staff_view.selectRow(0)
     dialog = open_dialog(qtbot, page, "end")
     press_ok(qtbot, ui_env, dialog)
@@ -240,8 +228,10 @@ def test_bad_phone_is_refused_inline(qtbot, ui_env, page):
 
 
 def test_import_bad_then_good_grid_file(qtbot, ui_env, page, tmp_path, monkeypatch):
-    reports: list[ImportReportDialog] = []
-    monkeypatch.setattr(ImportReportDialog, "exec", lambda self: reports.append(self) or 0)
+    def open_reports() -> list[ImportReportDialog]:
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, ImportReportDialog) and w.isVisible()]
+
     bad = write_xlsx(tmp_path / "坏网格.xlsx", [
         ["东风社区", "社区", "", "", "东风一网格", "超级网格", "", "城市社区", 100, 300, 0.2, ""],
         ["东风社区", "社区", "", "", "", "基础网格", "", "城市社区", "很多", 300, 0.2, ""],
@@ -249,7 +239,9 @@ def test_import_bad_then_good_grid_file(qtbot, ui_env, page, tmp_path, monkeypat
     monkeypatch.setattr(page, "ask_open_path", lambda title, file_filter: str(bad))
     page.files.import_menu.actions()[0].trigger()
     settle(qtbot, ui_env)
+    qtbot.waitUntil(lambda: bool(open_reports()))
 
+    reports = open_reports()
     assert len(reports) == 1
     table = reports[0].table
     problems = {(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())}
@@ -264,8 +256,9 @@ def test_import_bad_then_good_grid_file(qtbot, ui_env, page, tmp_path, monkeypat
     ])
     monkeypatch.setattr(page, "ask_open_path", lambda title, file_filter: str(good))
     page.files.import_menu.actions()[0].trigger()
+    reports[0].close()
     settle(qtbot, ui_env)
-    assert len(reports) == 1
+    assert open_reports() == []  # the good file raised no report
     assert sorted(names(page)) == ["东风一网格", "东风二网格"]
     assert page.last_notice is not None and "导入 2 个网格" in page.last_notice[1]
     page.notice_box.accept()
@@ -339,9 +332,9 @@ def test_merge_split_retire_and_the_retired_checkbox(qtbot, ui_env, page):
     b = add_grid(ui_env.context, grid_name="二网格")
     run(qtbot, ui_env, page.reload())
     page.select_grid(a.id)
-    assert not page.actions["merge"].isEnabled()
+    assert not page.grid_actions["merge"].isEnabled()
     page.select_grid(b.id, add=True)
-    assert page.actions["merge"].isEnabled() and not page.actions["edit"].isEnabled()
+    assert page.grid_actions["merge"].isEnabled() and not page.grid_actions["edit"].isEnabled()
 
     dialog = open_dialog(qtbot, page, "merge")
     assert dialog.form.population.value() == 600
@@ -374,7 +367,7 @@ def test_merge_split_retire_and_the_retired_checkbox(qtbot, ui_env, page):
     assert statuses["一网格"] is GridStatus.MERGED and statuses["合并网格"] is GridStatus.SPLIT
     assert statuses["拆分1"] is GridStatus.RETIRED
     page.select_grid(a.id)
-    assert not page.actions["edit"].isEnabled() and not page.actions["assign"].isEnabled()
+    assert not page.grid_actions["edit"].isEnabled() and not page.grid_actions["assign"].isEnabled()
     assert page.detail.status.text().strip() == "已合并"
 
 
@@ -406,6 +399,34 @@ def test_list_sorts_by_numbers_not_text(qtbot, ui_env, page):
     run(qtbot, ui_env, page.reload())
     page.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
     assert names(page) == ["乙", "甲", "丙"]
+
+
+def test_keyboard_shortcuts(qtbot, ui_env, page):
+    grid = add_grid(ui_env.context)
+    run(qtbot, ui_env, page.reload())
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.select_grid(grid.id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, GridDialog))
+    assert page.active_dialog.grid.id == grid.id  # Enter edits the selected grid
+    page.active_dialog.reject()
+    settle(qtbot, ui_env)
+
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, GridDialog))
+    assert page.active_dialog.grid is None  # Ctrl+N creates
+    assert page.active_dialog.community.currentData() == grid.community_id
+    page.active_dialog.reject()
+    settle(qtbot, ui_env)
 
 
 # --- screenshots -------------------------------------------------------------------------

@@ -118,7 +118,6 @@ class FirstRunDialog(QDialog):
 
 async def load_demo(env: UiEnv, parent: QWidget | None) -> SubCenterInfo | None:
     from desktop.demo import build_demo_street
-
     from desktop.services.subcenter import get_sub_center
 
     context = env.context

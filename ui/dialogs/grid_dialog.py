@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import DomainError
-from desktop.domain.labels import LabeledEnum
 from desktop.domain.grids import CommunityKind, DedicatedType, GridCategory, GridKind
+from desktop.domain.labels import LabeledEnum
 from desktop.services.grids import (
     CommunityRow,
     GridFields,
@@ -111,7 +111,12 @@ class GridFieldsForm(QWidget):
         self._on_kind()
 
     def _on_kind(self) -> None:
-        self.dedicated_type.setEnabled(self.kind.value() is GridKind.DEDICATED)
+        dedicated = self.kind.value() is GridKind.DEDICATED
+        self.dedicated_type.setEnabled(dedicated)
+        if not dedicated:
+            self.dedicated_type.setCurrentIndex(-1)  # blank: a base grid has no such type
+        elif self.dedicated_type.currentIndex() < 0:
+            self.dedicated_type.setCurrentIndex(0)
 
     def fields(self) -> GridFields:
         kind = self.kind.value()
@@ -131,6 +136,7 @@ class GridFieldsForm(QWidget):
         self.households.setValue(grid.households)
         self.population.setValue(grid.population)
         self.area.setValue(grid.area_km2)
+        self.note.setText(grid.note)
 
     def widget_for(self, field: str) -> QWidget | None:
         return {
@@ -162,7 +168,7 @@ class GridDialog(FormDialog):
             self.form.set_grid(grid)
         elif community_id is not None:
             select_data(self.community, community_id)
-        hint = QLabel("网格编码按“街道代码 + 社区代码 + 3 位序号”自动生成，保存后不可更改。")
+        hint = QLabel("网格编码由“街道代码 + 社区代码 + 3 位序号”自动生成，此后不再改变。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
         self.body.addLayout(header)

@@ -121,7 +121,7 @@ class SplitDialog(FormDialog):
         while len(self.parts) < count:
             index = len(self.parts)
             self.table.insertRow(index)
-            name = QLineEdit(f"{self.grid.name}{index + 1}")
+            name = QLineEdit(f"{self.grid.name}（{_ordinal(index + 1)}）")
             households, population = count_box(" 户"), count_box(" 人")
             for box in (households, population):
                 box.valueChanged.connect(self._show_totals)
@@ -161,6 +161,15 @@ class SplitDialog(FormDialog):
         if column is None or not self.parts:
             return None
         return self.parts[0][column]
+
+
+def _ordinal(number: int) -> str:
+    """一 … 二十: how new parts are numbered in their default names."""
+    digits = "一二三四五六七八九"
+    if number < 10:
+        return digits[number - 1]
+    tens = "" if number < 20 else digits[number // 10 - 1]
+    return f"{tens}十{digits[number % 10 - 1] if number % 10 else ''}"
 
 
 class RetireDialog(FormDialog):

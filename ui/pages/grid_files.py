@@ -57,6 +57,9 @@ class GridFiles(QObject):
         self.template_menu.addAction("网格表导入模板…", self.grid_template)
         self.template_menu.addAction("网格人员表导入模板…", self.staff_template)
 
+    def show_error(self, error: BaseException) -> None:
+        messages.show_error(self.page, error)
+
     # --- imports ---------------------------------------------------------------------
     @page_slot
     async def import_grids(self) -> None:
@@ -83,7 +86,7 @@ class GridFiles(QObject):
         try:
             result = await run_with_progress(self.env.tasks, self.page, f"正在{title}", work)
         except Exception as error:
-            messages.show_error(self.page, error)
+            self.show_error(error)
             return
         text, details = _describe(result, Path(path).name)
         self.page.data_changed.emit()
@@ -112,7 +115,7 @@ class GridFiles(QObject):
         try:
             count = await run_with_progress(self.env.tasks, self.page, f"正在{title}", work)
         except Exception as error:
-            messages.show_error(self.page, error)
+            self.show_error(error)
             return
         self.page.notify(f"{title}完成", f"已导出 {count} {what}到：\n{path}")
 
@@ -131,7 +134,7 @@ class GridFiles(QObject):
         try:
             await self.env.tasks.cpu(writer, Path(path))
         except Exception as error:
-            messages.show_error(self.page, error)
+            self.show_error(error)
             return
         self.page.notify("模板已保存", f"模板已保存到：\n{path}\n\n请按“填写说明”工作表填写后再导入。")
 

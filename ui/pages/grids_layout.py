@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -57,17 +57,17 @@ QTreeWidget::item:selected { background: #cfe2f7; color: black; }
 def build_actions(page: GridsPage) -> dict[str, QAction]:
     """The page's commands, with shortcuts that work anywhere inside the page."""
     specs = [
-        ("community", "新建社区/村", "", page.new_community, "新建一个社区或村，网格建在其下"),
-        ("new", "新建网格", "Ctrl+N", page.new_grid, "在所选社区/村下新建网格"),
-        ("edit", "编辑", "F2", page.edit_grid, "编辑所选网格（也可双击或按 Enter）"),
-        ("assign", "配备人员", "Ctrl+Shift+A", page.assign_staff, "为所选网格配备网格长、网格员、指导员等"),
-        ("presence", "记录在格天数", "Ctrl+Shift+D", page.record_presence,
+        ("community", "新建社区/村", "", page.commands.new_community, "新建一个社区或村，网格建在其下"),
+        ("new", "新建网格", "Ctrl+N", page.commands.new_grid, "在所选社区/村下新建网格"),
+        ("edit", "编辑", "F2", page.commands.edit_grid, "编辑所选网格（也可双击或按 Enter）"),
+        ("assign", "配备人员", "Ctrl+Shift+A", page.commands.assign_staff, "为所选网格配备网格长、网格员、指导员等"),
+        ("presence", "记录在格天数", "Ctrl+Shift+D", page.commands.record_presence,
          "记录网格员本月在格天数（所选网格须已配备网格员）"),
-        ("end", "结束任职", "", page.end_assignment, "先在下方“在任人员”中选择一人"),
-        ("merge", "合并", "Ctrl+M", page.merge_grids,
+        ("end", "结束任职", "", page.commands.end_assignment, "先在下方“在任人员”中选择一人"),
+        ("merge", "合并", "Ctrl+M", page.commands.merge_grids,
          "按住 Ctrl 在列表中选择同一社区/村的两个或以上网格后合并"),
-        ("split", "拆分", "", page.split_grid, "把所选网格拆分为两个或以上新网格"),
-        ("retire", "撤销", "", page.retire_grid, "撤销所选网格（保留历史记录）"),
+        ("split", "拆分", "", page.commands.split_grid, "把所选网格拆分为两个或以上新网格"),
+        ("retire", "撤销", "", page.commands.retire_grid, "撤销所选网格（保留历史记录）"),
     ]
     actions: dict[str, QAction] = {}
     for key, text, shortcut, handler, tip in specs:
@@ -162,6 +162,29 @@ def build_list_tab(page: GridsPage) -> QWidget:
     layout.addLayout(top)
     layout.addWidget(table, 1)
     return tab
+
+
+def fit_columns(table: QTableView, stretch: int) -> None:
+    """Size each column to its content and header; ``stretch`` takes the rest.
+
+    Qt's own sizing reserves room for the sort arrow in every header, which on a
+    1280-pixel screen costs the name column most of its width; here only the sorted
+    column gets that room. Call again when the sort column changes.
+    """
+    header = table.horizontalHeader()
+    model = table.model()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    for column in range(model.columnCount()):
+        if column == stretch:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            continue
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        arrow = 18 if column == header.sortIndicatorSection() else 0
+        width = max(table.sizeHintForColumn(column), metrics.horizontalAdvance(title) + 18 + arrow)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
 
 
 def build_map_tab(page: GridsPage) -> QWidget:

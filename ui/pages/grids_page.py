@@ -5,7 +5,7 @@ import and export).
 The page holds no rule: every change is a ``desktop`` service called on the database
 thread, with the service's Chinese refusal shown inline in the dialog that asked for it.
 Dialogs are opened with ``open()`` and awaited; ``active_dialog`` exposes the one on
-screen so tests (and keyboard-macro users) can drive it.
+screen so tests can drive it like a user.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
-    QHeaderView,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -32,18 +31,17 @@ from desktop.services.boundaries import map_data
 from desktop.services.grid_staff import all_staffing_warnings, list_staff
 from desktop.services.grids import CommunityRow, GridRow, GridTree, grid_history, grid_tree
 from ui.dialogs.form_dialog import await_dialog
-from ui.dialogs.grid_dialog import CommunityDialog, GridDialog
-from ui.dialogs.grid_history_dialogs import MergeDialog, RetireDialog, SplitDialog
-from ui.dialogs.staff_dialog import AssignStaffDialog, EndAssignmentDialog, PresenceDialog
 from ui.env import UiEnv
 from ui.models.grid_list import GridFilterProxy, GridListRow, grid_table_model
-from ui.pages.base import Page, page_slot
+from ui.pages.base import Page
+from ui.pages.grid_commands import GridCommands
 from ui.pages.grid_files import GridFiles
 from ui.pages.grids_layout import (
     build_actions,
     build_list_tab,
     build_map_tab,
     build_toolbar,
+    fit_columns,
     page_header,
 )
 from ui.widgets.grid_detail import GridDetail
@@ -68,6 +66,7 @@ class GridsPage(Page):
         self._map_stale = True
         self._reloading = False
         self.files = GridFiles(self)
+        self.commands = GridCommands(self)
         self.model = grid_table_model(self)
         self.proxy = GridFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -75,8 +74,8 @@ class GridsPage(Page):
         self.show_retired = QCheckBox("显示已撤销/合并/拆分的网格")
         self.detail = GridDetail()
         self.map = GridMapView()
-        self.actions = build_actions(self)
-        self.toolbar = build_toolbar(self, self.actions, self.files)
+        self.grid_actions = build_actions(self)
+        self.toolbar = build_toolbar(self, self.grid_actions, self.files)
         self.list_tab = build_list_tab(self)
         self.map_tab = build_map_tab(self)
         self.tabs = QTabWidget()
@@ -103,7 +102,7 @@ class GridsPage(Page):
         self.splitter.addWidget(left)
         self.splitter.addWidget(centre)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([200, 1000])
+        self.splitter.setSizes([180, 1000])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
@@ -113,9 +112,9 @@ class GridsPage(Page):
 
     def _connect(self) -> None:
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.table.doubleClicked.connect(lambda _index: self.actions["edit"].trigger())
+        self.table.doubleClicked.connect(lambda _index: self.grid_actions["edit"].trigger())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.actions["edit"].trigger,
+            QShortcut(QKeySequence(key), self.table, self.grid_actions["edit"].trigger,
                       context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -128,6 +127,8 @@ class GridsPage(Page):
         self.colour_mode.currentIndexChanged.connect(
             lambda _i: self.map.set_colour_mode(self.colour_mode.currentData()))
         self.tabs.currentChanged.connect(self._on_tab)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(
+            lambda *_sort: fit_columns(self.table, NAME_COLUMN))
 
     # --- loading ---------------------------------------------------------------------
     async def reload(self, select: Sequence[str] | None = None) -> None:
@@ -141,7 +142,7 @@ class GridsPage(Page):
         try:
             self._apply(tree, warnings)
             for index, grid_id in enumerate(keep):
-                self.select_grid(grid_id, add=index > 0)
+                self.select_grid(grid_id, add=index > 0, reveal=select is not None)
         finally:
             self._reloading = False
         self._map_stale = True
@@ -169,8 +170,7 @@ class GridsPage(Page):
         ])
         self.tree.set_tree(tree)
         self.proxy.set_community(self.tree.chosen_community() or None)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, NAME_COLUMN)
         self._show_count()
         active = sum(1 for r in rows if r.status is GridStatus.ACTIVE)
         self.summary_label.setText(
@@ -220,10 +220,13 @@ class GridsPage(Page):
             return self.model.row_at(self.proxy.mapToSource(current).row()).grid
         return None
 
-    def select_grid(self, grid_id: str, add: bool = False) -> bool:
-        """Select a grid in the list (showing it if the filters hid it); False if absent."""
+    def select_grid(self, grid_id: str, add: bool = False, reveal: bool = True) -> bool:
+        """Select a grid in the list; with ``reveal``, clear the filters that hide it.
+        False if the grid is not in the list."""
         index = self._proxy_index(grid_id)
         if not index.isValid():
+            if not reveal:
+                return False
             self.search.clear()
             community = next((r.grid.community_id for r in self.model.rows() if r.grid.id == grid_id), "")
             self.tree.select_community(community)
@@ -303,10 +306,11 @@ class GridsPage(Page):
             "split": one is not None, "retire": one is not None,
         }
         for key, value in enabled.items():
-            self.actions[key].setEnabled(value)
+            self.grid_actions[key].setEnabled(value)
 
     # --- dialogs ---------------------------------------------------------------------
-    async def _run_dialog(self, dialog: QDialog) -> bool:
+    async def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog without blocking the loop, exposed as ``active_dialog``."""
         self.active_dialog = dialog
         try:
             return await await_dialog(dialog) == QDialog.DialogCode.Accepted
@@ -314,94 +318,11 @@ class GridsPage(Page):
             self.active_dialog = None
             dialog.deleteLater()
 
-    async def _changed(self, message: str, select: Sequence[str] | None = None) -> None:
+    async def changed(self, message: str, select: Sequence[str] | None = None) -> None:
+        """After a change: tell the status bar and the other pages, then reload."""
         self.status_message.emit(message)
         self.data_changed.emit()
         await self.reload(select=select)
-
-    @page_slot
-    async def new_community(self) -> None:
-        dialog = CommunityDialog(self.env, self)
-        if await self._run_dialog(dialog) and dialog.result_row:
-            row = dialog.result_row
-            await self._changed(f"已新建{row.kind.label}：{row.name}（代码 {row.code}）")
-            self.tree.select_community(row.id)
-
-    @page_slot
-    async def new_grid(self) -> None:
-        current = self.current_grid()
-        community = current.community_id if current else self.tree.chosen_community() or None
-        dialog = GridDialog(self.env, self.communities, community_id=community, parent=self)
-        if await self._run_dialog(dialog) and dialog.result_row:
-            row = dialog.result_row
-            await self._changed(f"已新建网格 {row.code} {row.name}", [row.id])
-
-    @page_slot
-    async def edit_grid(self) -> None:
-        grid = self.current_grid()
-        if grid is None or grid.status is not GridStatus.ACTIVE:
-            return
-        dialog = GridDialog(self.env, self.communities, grid=grid, parent=self)
-        if await self._run_dialog(dialog) and dialog.result_row:
-            await self._changed(f"已保存网格 {grid.code} 的修改", [grid.id])
-
-    @page_slot
-    async def assign_staff(self) -> None:
-        grid = self.current_grid()
-        if grid is None:
-            return
-        dialog = AssignStaffDialog(self.env, grid, self)
-        if await self._run_dialog(dialog) and dialog.result_row:
-            staff = dialog.result_row
-            await self._changed(f"已为{grid.name}配备{staff.role.label}{staff.name}", [grid.id])
-
-    @page_slot
-    async def record_presence(self) -> None:
-        grid = self.current_grid()
-        members = [s for s in self.detail.staff() if s.role is StaffRole.MEMBER]
-        if grid is None or not members:
-            return
-        chosen = self.detail.selected_staff()
-        dialog = PresenceDialog(self.env, grid, members,
-                                chosen.assignment_id if chosen else None, self)
-        if await self._run_dialog(dialog):
-            await self._changed(f"已记录{grid.name}网格员在格天数", [grid.id])
-
-    @page_slot
-    async def end_assignment(self) -> None:
-        grid, staff = self.current_grid(), self.detail.selected_staff()
-        if grid is None or staff is None:
-            return
-        if await self._run_dialog(EndAssignmentDialog(self.env, grid, staff, self)):
-            await self._changed(f"已结束{staff.name}的{staff.role.label}任职", [grid.id])
-
-    @page_slot
-    async def merge_grids(self) -> None:
-        grids = self.selected_grids()
-        if len(grids) < 2:
-            return
-        dialog = MergeDialog(self.env, grids, self)
-        if await self._run_dialog(dialog) and dialog.result_row:
-            row = dialog.result_row
-            await self._changed(f"已将 {len(grids)} 个网格合并为 {row.code} {row.name}", [row.id])
-
-    @page_slot
-    async def split_grid(self) -> None:
-        grid = self.current_grid()
-        if grid is None:
-            return
-        dialog = SplitDialog(self.env, grid, self)
-        if await self._run_dialog(dialog) and dialog.result_rows:
-            rows = dialog.result_rows
-            await self._changed(f"已将{grid.name}拆分为 {len(rows)} 个网格", [r.id for r in rows])
-
-    @page_slot
-    async def retire_grid(self) -> None:
-        grid = self.current_grid()
-        if grid is None:
-            return
-        if await self._run_dialog(RetireDialog(self.env, grid, self)):
-            await self._changed(f"已撤销网格 {grid.code} {grid.name}", [])
 
     # --- files and messages (tests replace the file choosers) -------------------------
     def ask_open_path(self, title: str, file_filter: str) -> str | None:

@@ -28,7 +28,6 @@ from ui.models.grid_list import (
     HISTORY_COLUMNS,
     STAFF_COLUMNS,
     area_text,
-    kind_text,
 )
 from ui.models.row_table import Column, RowTableModel
 
@@ -146,7 +145,8 @@ class GridDetail(QWidget):
         self.status.setText(f" {grid.status.label} ")
         self.status.setStyleSheet(_STATUS_STYLE[grid.status] + "border-radius: 3px;")
         self.values["社区/村"].setText(grid.community_name)
-        self.values["类型"].setText(kind_text(grid).replace("基础", "基础网格"))
+        dedicated = f"（{grid.dedicated_type.label}）" if grid.dedicated_type else ""
+        self.values["类型"].setText(grid.kind.label + dedicated)
         self.values["类别"].setText(grid.category.label)
         self.values["户数"].setText(f"{grid.households:,} 户")
         self.values["人口"].setText(f"{grid.population:,} 人")
