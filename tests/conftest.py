@@ -1,11 +1,13 @@
-"""Shared fixtures. Tests never need a display: Qt runs offscreen."""
+"""Shared fixtures. Tests never need a display: Qt runs offscreen, on a 1920×1080
+virtual screen (the offscreen default of 800×600 would clamp windows and dialogs)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_SCREEN = Path(__file__).resolve().parent / "offscreen_screen.json"
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 
 import pytest
 

@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
         self.env = env
         self._painted = False
         self.setWindowTitle(self._title())
-        self.setMinimumSize(QSize(1100, 700))
+        self.setMinimumSize(QSize(960, 600))  # fits a 1024×768 office screen
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
