@@ -1,7 +1,6 @@
 """The grid map: the street's grids drawn offline from their boundaries (no tiles).
 
-It takes the frozen DTOs of ``desktop.services.boundaries.map_data`` (anything shaped
-like them: see ``MapGridLike``), draws one polygon per grid on a plane in metres with
+It takes the frozen DTOs of ``desktop.services.boundaries.map_data``, draws one polygon per grid on a plane in metres with
 north up, colours it by category or by population, and labels it with its name.
 Wheel zooms around the mouse, dragging pans, a click selects a grid and emits
 ``gridClicked``. No database, no I/O: the page fetches the data off the GUI thread and
@@ -12,9 +11,6 @@ Scene coordinates are (x, −y) of the plane, so north is up without flipping th
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import Protocol
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -39,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.grids import GridCategory, GridKind
+from desktop.services.boundaries import MapData, MapGrid
 from ui.widgets.map_overlays import (
     MARGIN,
     Legend,
@@ -63,28 +60,10 @@ ZOOM_STEP = 1.25
 CLICK_SLOP = 4  # pixels a press may move and still count as a click
 
 
-class MapGridLike(Protocol):
-    id: str
-    code: str
-    name: str
-    community_name: str
-    category: GridCategory
-    kind: GridKind
-    population: int
-    rings: Sequence[Sequence[tuple[float, float]]]
-    label_point: tuple[float, float]
-    area_m2: float
-
-
-class MapDataLike(Protocol):
-    grids: Sequence[MapGridLike]
-    bounds: tuple[float, float, float, float] | None
-
-
 class GridItem(QGraphicsPathItem):
     """One grid's polygon (outer rings and holes, odd-even fill)."""
 
-    def __init__(self, grid: MapGridLike) -> None:
+    def __init__(self, grid: MapGrid) -> None:
         path = QPainterPath()
         path.setFillRule(Qt.FillRule.OddEvenFill)
         for ring in grid.rings:
@@ -171,7 +150,7 @@ class GridMapView(QGraphicsView):
         self._auto_fit = True  # keep the whole street in view until the user zooms or pans
 
     # --- content -------------------------------------------------------------------
-    def set_map(self, data: MapDataLike) -> None:
+    def set_map(self, data: MapData) -> None:
         """Replace the drawing with ``data`` and fit it to the view."""
         scene = self.scene()
         scene.clear()
@@ -224,7 +203,7 @@ class GridMapView(QGraphicsView):
         self._recolour()
         self.viewport().update()
 
-    def colour_of(self, grid: MapGridLike) -> QColor:
+    def colour_of(self, grid: MapGrid) -> QColor:
         if self._mode == "category":
             colour = CATEGORY_COLOURS.get(grid.category, QColor("#b0b8c0"))
             return colour.darker(118) if grid.kind is GridKind.DEDICATED else colour
