@@ -7,12 +7,9 @@ and returns frozen rows, never ORM objects.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
-from datetime import date
 
-from desktop.clock import now, today
+from desktop.clock import now
 from desktop.domain.actor import Actor
 from desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from desktop.domain.grids import (
@@ -26,7 +23,7 @@ from desktop.domain.grids import (
     validate_community_code,
 )
 from desktop.domain.ids import new_id
-from local_db.models import Community, Grid, GridEvent, GridLineage
+from local_db.models import Community, Grid, GridEvent
 from local_db.unit_of_work import UnitOfWork
 
 
@@ -131,13 +128,13 @@ def _division_code(uow: UnitOfWork) -> str:
     return sub_center.division_code
 
 
-def _event(uow: UnitOfWork, grid: Grid, kind: str, actor: Actor, summary: str) -> None:
+def grid_event(uow: UnitOfWork, grid: Grid, kind: str, actor: Actor, summary: str) -> None:
     uow.grids.add_event(
         GridEvent(grid_id=grid.id, kind=kind, occurred_at=now(), actor=actor.name, summary=summary)
     )
 
 
-def _active_grid(uow: UnitOfWork, grid_id: str) -> Grid:
+def active_grid(uow: UnitOfWork, grid_id: str) -> Grid:
     grid = uow.grids.get(grid_id)
     if grid is None:
         raise NotFoundError("找不到该网格，可能已被其他用户删除，请刷新列表。")
@@ -250,7 +247,7 @@ def add_grid(
     )
     uow.grids.add(grid)
     uow.flush()
-    _event(uow, grid, "created", actor, f"{summary}：{code} {values.name}")
+    grid_event(uow, grid, "created", actor, f"{summary}：{code} {values.name}")
     return grid
 
 
@@ -282,7 +279,7 @@ def update_grid(
     """Edit a grid. ``expected_version`` guards against overwriting someone else's edit."""
     values = fields.validated()
     with uow:
-        grid = _active_grid(uow, grid_id)
+        grid = active_grid(uow, grid_id)
         if grid.version != expected_version:
             raise ConflictError(f"网格“{grid.name}”已被他人修改，请刷新后重新编辑。")
         new_values = {
@@ -302,123 +299,20 @@ def update_grid(
             setattr(grid, key, value)
         grid.version += 1
         grid.updated_at = now()
-        _event(uow, grid, "updated", actor, "；".join(changes))
+        grid_event(uow, grid, "updated", actor, "；".join(changes))
         uow.commit()
         return grid_row(grid)
 
 
 def set_boundary(uow: UnitOfWork, *, actor: Actor, grid_id: str, geojson: str | None) -> GridRow:
     with uow:
-        grid = _active_grid(uow, grid_id)
+        grid = active_grid(uow, grid_id)
         grid.boundary_geojson = geojson
         grid.version += 1
         grid.updated_at = now()
-        _event(uow, grid, "boundary", actor, "更新边界" if geojson else "清除边界")
+        grid_event(uow, grid, "boundary", actor, "更新边界" if geojson else "清除边界")
         uow.commit()
         return grid_row(grid)
-
-
-def retire_grid(
-    uow: UnitOfWork, *, actor: Actor, grid_id: str, reason: str, on: date | None = None
-) -> GridRow:
-    """Retire a grid: it stays on file (it may be referenced) and leaves the active list.
-    Its current staff assignments end on the same day."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("撤销原因", "不能为空。")
-    with uow:
-        grid = _active_grid(uow, grid_id)
-        _close(uow, grid, GridStatus.RETIRED, on or today())
-        _event(uow, grid, "retired", actor, f"撤销网格：{reason}")
-        uow.commit()
-        return grid_row(grid)
-
-
-def _close(uow: UnitOfWork, grid: Grid, status: GridStatus, on: date) -> None:
-    grid.status = status.value
-    grid.retired_on = on
-    grid.version += 1
-    grid.updated_at = now()
-    for assignment in uow.grids.current_assignments(grid.id):
-        assignment.ended_on = on
-        assignment.version += 1
-        assignment.updated_at = now()
-
-
-@dataclass(frozen=True)
-class SplitPart:
-    fields: GridFields
-    boundary_geojson: str | None = None
-
-
-def merge_grids(
-    uow: UnitOfWork,
-    *,
-    actor: Actor,
-    grid_ids: Sequence[str],
-    fields: GridFields,
-    on: date | None = None,
-) -> GridRow:
-    """Merge two or more grids of one community into a new grid; the old ones are kept
-    as 已合并 with lineage links. The new boundary is the union when all have one."""
-    if len(set(grid_ids)) < 2:
-        raise ValidationError("合并网格", "至少选择两个网格。")
-    day = on or today()
-    with uow:
-        sources = [_active_grid(uow, grid_id) for grid_id in dict.fromkeys(grid_ids)]
-        communities = {g.community_id for g in sources}
-        if len(communities) != 1:
-            raise ConflictError("只能合并同一社区/村的网格。")
-        boundary = _union_boundary([g.boundary_geojson for g in sources])
-        names = "、".join(g.name for g in sources)
-        merged = add_grid(uow, actor=actor, community_id=sources[0].community_id, fields=fields,
-                          boundary_geojson=boundary, summary=f"由{names}合并")
-        for source in sources:
-            _close(uow, source, GridStatus.MERGED, day)
-            uow.grids.add_lineage(GridLineage(predecessor_id=source.id, successor_id=merged.id,
-                                              event="merge", occurred_on=day))
-            _event(uow, source, "merged", actor, f"并入 {merged.code} {merged.name}")
-        uow.commit()
-        return grid_row(merged)
-
-
-def split_grid(
-    uow: UnitOfWork,
-    *,
-    actor: Actor,
-    grid_id: str,
-    parts: Sequence[SplitPart],
-    on: date | None = None,
-) -> list[GridRow]:
-    """Split a grid into two or more new grids of the same community."""
-    if len(parts) < 2:
-        raise ValidationError("拆分网格", "至少拆分为两个网格。")
-    day = on or today()
-    with uow:
-        source = _active_grid(uow, grid_id)
-        created = [
-            add_grid(uow, actor=actor, community_id=source.community_id, fields=part.fields,
-                     boundary_geojson=part.boundary_geojson, summary=f"由{source.name}拆分")
-            for part in parts
-        ]
-        _close(uow, source, GridStatus.SPLIT, day)
-        for grid in created:
-            uow.grids.add_lineage(GridLineage(predecessor_id=source.id, successor_id=grid.id,
-                                              event="split", occurred_on=day))
-        _event(uow, source, "split", actor,
-               "拆分为 " + "、".join(f"{g.code} {g.name}" for g in created))
-        uow.commit()
-        return [grid_row(g) for g in created]
-
-
-def _union_boundary(boundaries: Sequence[str | None]) -> str | None:
-    if not boundaries or any(b is None for b in boundaries):
-        return None
-    from shapely.geometry import mapping, shape  # imported lazily: only merges need it
-    from shapely.ops import unary_union
-
-    union = unary_union([shape(json.loads(b)) for b in boundaries if b])
-    return json.dumps(mapping(union), ensure_ascii=False)
 
 
 @dataclass(frozen=True)

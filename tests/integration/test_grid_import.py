@@ -23,6 +23,7 @@ from desktop.domain.grids import (
 from desktop.progress import CancelToken
 from desktop.services import grid_staff as staff_service
 from desktop.services import grids as grid_service
+from desktop.services.grid_lifecycle import retire_grid
 from desktop.services.subcenter import set_up_sub_center
 from desktop.spreadsheets import grids as grids_sheet
 from desktop.spreadsheets.grids import (
@@ -267,7 +268,7 @@ def _populate(ctx: AppContext) -> None:
     grid_service.create_grid(uow(), actor=actor, community_id=two.id, fields=fields(
         "石桥一", GridKind.BASE, GridCategory.MOUNTAIN_VILLAGE, households=150, population=420,
         area_km2=2.6))
-    grid_service.retire_grid(uow(), actor=actor, grid_id=old.id, reason="并入相邻网格")
+    retire_grid(uow(), actor=actor, grid_id=old.id, reason="并入相邻网格")
 
 
 def _comparable(ctx: AppContext) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

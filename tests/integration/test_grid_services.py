@@ -19,7 +19,7 @@ from desktop.domain.grids import (
     StaffRole,
     WarningKind,
 )
-from desktop.services import grid_staff, grids
+from desktop.services import grid_lifecycle, grid_staff, grids
 from desktop.services.grid_staff import PersonInput
 
 
@@ -97,7 +97,7 @@ def test_edit_keeps_the_note_records_history_and_guards_the_version(context, com
 def test_merge_keeps_the_old_grids_with_lineage_and_unions_boundaries(context, community) -> None:
     a = _grid(context, community, "一网格", boundary=_square(112.98, 28.19))
     b = _grid(context, community, "二网格", boundary=_square(112.981, 28.19))
-    merged = grids.merge_grids(context.uow(), actor=LOCAL_ADMIN, grid_ids=[a.id, b.id],
+    merged = grid_lifecycle.merge_grids(context.uow(), actor=LOCAL_ADMIN, grid_ids=[a.id, b.id],
                                fields=_fields("一二网格", households=200, population=600))
     assert merged.has_boundary
     assert [g.id for g in grids.list_grids(context.uow())] == [merged.id]
@@ -111,15 +111,15 @@ def test_merge_keeps_the_old_grids_with_lineage_and_unions_boundaries(context, c
 
 def test_split_and_retire(context, community) -> None:
     grid = _grid(context, community, "大网格", households=400, population=1200)
-    parts = grids.split_grid(context.uow(), actor=LOCAL_ADMIN, grid_id=grid.id, parts=[
-        grids.SplitPart(_fields("北片", households=200, population=600)),
-        grids.SplitPart(_fields("南片", households=200, population=600)),
+    parts = grid_lifecycle.split_grid(context.uow(), actor=LOCAL_ADMIN, grid_id=grid.id, parts=[
+        grid_lifecycle.SplitPart(_fields("北片", households=200, population=600)),
+        grid_lifecycle.SplitPart(_fields("南片", households=200, population=600)),
     ])
     assert len(parts) == 2 and len({p.code for p in parts}) == 2
     assert grids.get_grid(context.uow(), grid.id).status is GridStatus.SPLIT
     with pytest.raises(ValidationError, match="撤销原因"):
-        grids.retire_grid(context.uow(), actor=LOCAL_ADMIN, grid_id=parts[0].id, reason=" ")
-    retired = grids.retire_grid(context.uow(), actor=LOCAL_ADMIN, grid_id=parts[0].id,
+        grid_lifecycle.retire_grid(context.uow(), actor=LOCAL_ADMIN, grid_id=parts[0].id, reason=" ")
+    retired = grid_lifecycle.retire_grid(context.uow(), actor=LOCAL_ADMIN, grid_id=parts[0].id,
                                 reason="拆迁", on=date(2026, 11, 1))
     assert retired.status is GridStatus.RETIRED
     assert [g.name for g in grids.list_grids(context.uow())] == ["南片"]

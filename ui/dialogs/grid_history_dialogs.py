@@ -20,14 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.clock import today
-from desktop.services.grids import (
-    GridFields,
-    GridRow,
-    SplitPart,
-    merge_grids,
-    retire_grid,
-    split_grid,
-)
+from desktop.services.grid_lifecycle import SplitPart, merge_grids, retire_grid, split_grid
+from desktop.services.grids import GridFields, GridRow
 from ui.dialogs.form_dialog import FormDialog
 from ui.dialogs.grid_dialog import GridFieldsForm, count_box
 from ui.dialogs.staff_dialog import date_edit, hint_label, to_date
