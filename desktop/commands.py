@@ -61,6 +61,52 @@ def cmd_backup(home: Path | None, args: Namespace) -> str:
     return f"已备份到 {target}"
 
 
+def cmd_restore(home: Path | None, args: Namespace) -> str:
+    from desktop.config import data_paths
+    from desktop.services.backup import restore_backup
+
+    # Restoring works on the file itself: the database is not opened (it may be broken).
+    return restore_backup(data_paths(home).ensure(), _existing_file(args.file)).message
+
+
+def cmd_audit(home: Path | None, args: Namespace) -> str:
+    from desktop.services.audit import verify
+
+    context = _context(home)
+    if args.audit_command == "verify":
+        report = verify(context.uow())
+        if not report.ok:
+            raise ConflictError(report.message)
+        return report.message
+    from desktop.spreadsheets.audit import export_audit
+
+    path = _xlsx_target(args.file)
+    count = export_audit(context.uow(), path, actor=context.actor)
+    return f"已导出 {count} 条审计记录到 {path}"
+
+
+def cmd_user(home: Path | None, args: Namespace) -> str:
+    from desktop.services import accounts
+
+    context = _context(home)
+    actor = context.actor
+    if args.user_command == "add":
+        user = accounts.create_user(context.uow(), actor=actor, username=args.username,
+                                    display_name=args.name, role=accounts.parse_role(args.role),
+                                    password=args.password)
+        return f"已新建账号 {user.username}（{user.display_name}，{user.role.label}）"
+    if args.user_command == "list":
+        rows = accounts.list_users(context.uow(), actor=actor)
+        return "\n".join(f"{u.username}\t{u.display_name}\t{u.role.label}\t{u.state_label}"
+                         for u in rows) or "尚无账号。"
+    if args.user_command == "reset":
+        accounts.reset_password(context.uow(), actor=actor, username=args.username,
+                                new_password=args.password)
+        return f"已重置 {args.username} 的密码，下次登录时须修改。"
+    accounts.set_disabled(context.uow(), actor=actor, username=args.username, disabled=True)
+    return f"已停用账号 {args.username}"
+
+
 def cmd_info(home: Path | None, args: Namespace) -> str:
     context = _context(home)
     info = get_sub_center(context.uow())

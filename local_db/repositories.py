@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from local_db.models import (
+    AuditHead,
+    AuditRecord,
     Community,
     Grid,
     GridAssignment,
@@ -16,6 +19,7 @@ from local_db.models import (
     GridPerson,
     GridPresence,
     SubCenter,
+    User,
 )
 
 
@@ -145,3 +149,70 @@ class GridRepository:
 
     def count_active(self) -> int:
         return self.session.scalar(select(func.count()).where(Grid.status == "active")) or 0
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, user_id: str) -> User | None:
+        return self.session.get(User, user_id)
+
+    def by_username(self, username: str) -> User | None:
+        return self.session.scalars(select(User).where(User.username == username)).first()
+
+    def all(self) -> Sequence[User]:
+        return self.session.scalars(select(User).order_by(User.username)).all()
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(User)) or 0
+
+    def add(self, user: User) -> None:
+        self.session.add(user)
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, record: AuditRecord) -> None:
+        self.session.add(record)
+
+    def head(self) -> AuditHead | None:
+        return self.session.get(AuditHead, 1)
+
+    def set_head(self, last_id: int, last_hash: str, count: int) -> None:
+        head = self.head()
+        if head is None:
+            self.session.add(AuditHead(id=1, last_id=last_id, last_hash=last_hash, count=count))
+        else:
+            head.last_id, head.last_hash, head.count = last_id, last_hash, count
+
+    def in_order(self, batch: int = 2000) -> Iterator[AuditRecord]:
+        """Every record by id, fetched in batches (the trail grows without bound)."""
+        last = 0
+        while True:
+            rows = self.session.scalars(
+                select(AuditRecord).where(AuditRecord.id > last).order_by(AuditRecord.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].id
+
+    def search(self, *, since: datetime | None = None, until: datetime | None = None,
+               action: str | None = None, actor_name: str | None = None,
+               text: str | None = None, limit: int = 5000) -> Sequence[AuditRecord]:
+        query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
+        if since is not None:
+            query = query.where(AuditRecord.occurred_at >= since)
+        if until is not None:
+            query = query.where(AuditRecord.occurred_at < until)
+        if action:
+            query = query.where(AuditRecord.action == action)
+        if actor_name:
+            query = query.where(AuditRecord.actor_name == actor_name)
+        if text:
+            query = query.where(AuditRecord.summary.contains(text))
+        return self.session.scalars(query).all()

@@ -12,13 +12,20 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from local_db.repositories import GridRepository, SubCenterRepository
+from local_db.repositories import (
+    AuditRepository,
+    GridRepository,
+    SubCenterRepository,
+    UserRepository,
+)
 
 
 class UnitOfWork:
     session: Session
     grids: GridRepository
     sub_center: SubCenterRepository
+    users: UserRepository
+    audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -27,6 +34,8 @@ class UnitOfWork:
         self.session = self._session_factory()
         self.grids = GridRepository(self.session)
         self.sub_center = SubCenterRepository(self.session)
+        self.users = UserRepository(self.session)
+        self.audit = AuditRepository(self.session)
         return self
 
     def __exit__(

@@ -1,6 +1,8 @@
 """All models, imported here so ``Base.metadata`` is complete for alembic."""
 
 from local_db.base import Base
+from local_db.models.accounts import User
+from local_db.models.audit import AuditHead, AuditRecord
 from local_db.models.grids import (
     Community,
     Grid,
@@ -13,6 +15,8 @@ from local_db.models.grids import (
 from local_db.models.subcenter import SubCenter
 
 __all__ = [
+    "AuditHead",
+    "AuditRecord",
     "Base",
     "Community",
     "Grid",
@@ -22,4 +26,5 @@ __all__ = [
     "GridPerson",
     "GridPresence",
     "SubCenter",
+    "User",
 ]

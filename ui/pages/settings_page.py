@@ -1,94 +1,58 @@
-"""设置: where the data lives, backups, the sub-center's identity and version."""
+"""设置: a tab per concern. Each tab is a ``Page`` (it loads in ``reload``) and shows only
+for roles that hold its permission; the services refuse the same operations anyway."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+import importlib
 
-from desktop import __version__
-from desktop.services.backup import backup_now
-from ui.dialogs.messages import show_error
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.domain.permissions import Permission, allowed
 from ui.env import UiEnv
-from ui.pages.base import Page, page_slot
+from ui.pages.base import Page
+
+# (tab title, "module:Class", permission needed to see it or None)
+SETTINGS_TABS: tuple[tuple[str, str, Permission | None], ...] = (
+    ("概况", "ui.pages.settings_general:GeneralTab", None),
+    ("用户账号", "ui.pages.settings_accounts:AccountsTab", Permission.ACCOUNT_MANAGE),
+    ("备份与恢复", "ui.pages.settings_backups:BackupsTab", Permission.BACKUP_MANAGE),
+    ("审计日志", "ui.pages.settings_audit:AuditTab", Permission.AUDIT_VIEW),
+)
 
 
 class SettingsPage(Page):
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
-        paths = env.context.paths
         title = QLabel("设置")
         title.setObjectName("pageTitle")
-        self.identity = QFormLayout()
-        identity_box = QGroupBox("本分中心")
-        identity_box.setLayout(self.identity)
-        folders = QFormLayout()
-        for caption, path in (("数据目录", paths.root), ("数据库文件", paths.database),
-                              ("备份目录", paths.backups), ("日志目录", paths.logs)):
-            label = QLabel(str(path))
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            folders.addRow(caption, label)
-        folder_box = QGroupBox("数据存放位置")
-        folder_layout = QVBoxLayout(folder_box)
-        folder_layout.addLayout(folders)
-        buttons = QHBoxLayout()
-        self.open_button = QPushButton("打开数据目录")
-        self.backup_button = QPushButton("立即备份数据库")
-        self.open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.root)))
-        )
-        self.backup_button.clicked.connect(self._on_backup)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.backup_button)
-        buttons.addStretch(1)
-        folder_layout.addLayout(buttons)
-        self.backup_result = QLabel()
-        folder_layout.addWidget(self.backup_result)
-        about = QLabel(
-            f"街道综合指挥分中心客户端 版本 {__version__}\n"
-            "数据保存在本机，断网时可正常使用；升级程序不会影响数据目录。"
-        )
-        about_box = QGroupBox("关于")
-        QVBoxLayout(about_box).addWidget(about)
+        self.tabs = QTabWidget()
+        self.tab_pages: dict[str, Page] = {}
+        role = env.context.actor.role
+        for caption, target, permission in SETTINGS_TABS:
+            if permission is not None and not allowed(role, permission):
+                continue
+            module_name, class_name = target.split(":")
+            tab: Page = getattr(importlib.import_module(module_name), class_name)(env)
+            tab.status_message.connect(self.status_message)
+            tab.data_changed.connect(self.data_changed)
+            self.tab_pages[caption] = tab
+            self.tabs.addTab(tab, caption)
+        self.tabs.currentChanged.connect(self._on_tab)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(title)
-        layout.addWidget(identity_box)
-        layout.addWidget(folder_box)
-        layout.addWidget(about_box)
-        layout.addStretch(1)
+        layout.addWidget(self.tabs, 1)
+
+    def _on_tab(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if isinstance(tab, Page) and not tab.loaded:
+            self.run(tab.reload())
 
     async def reload(self) -> None:
-        info = self.env.sub_center
-        while self.identity.rowCount():
-            self.identity.removeRow(0)
-        if info is None:
-            self.identity.addRow(QLabel("尚未设置分中心。"))
-        else:
-            for caption, value in (
-                ("分中心名称", info.center_name), ("街道/乡镇", info.street_name),
-                ("统计区划代码", info.division_code), ("发文机关", info.issuing_authority),
-                ("文号代字", info.doc_prefix), ("演示数据", "是" if info.is_demo else "否"),
-            ):
-                self.identity.addRow(caption, QLabel(value))
+        current = self.tabs.currentWidget()
+        if isinstance(current, Page):
+            await current.reload()
+        for tab in self.tab_pages.values():
+            if tab is not current:
+                tab.loaded = False
         self.loaded = True
-
-    @page_slot
-    async def _on_backup(self) -> None:
-        self.backup_button.setEnabled(False)
-        try:
-            target = await self.env.tasks.db(backup_now, self.env.context)
-            self.backup_result.setText(f"已备份到 {target}")
-            self.status_message.emit("数据库备份完成")
-        except OSError as error:
-            show_error(self, error)
-        finally:
-            self.backup_button.setEnabled(True)

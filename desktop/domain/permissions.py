@@ -1,0 +1,58 @@
+"""The one permission matrix of the app. Services call ``require(actor, permission)``;
+the UI asks ``allowed(role, permission)`` to hide or disable what a role cannot do.
+Both read this table, so the buttons and the refusals never disagree.
+"""
+
+from __future__ import annotations
+
+from desktop.domain.actor import Actor, Role
+from desktop.domain.errors import PermissionDeniedError
+from desktop.domain.labels import LabeledEnum
+
+
+class Permission(LabeledEnum):
+    GRID_VIEW = ("grid.view", "查看网格")
+    GRID_EDIT = ("grid.edit", "新建、编辑、合并、拆分、撤销网格")
+    GRID_STAFF_EDIT = ("grid.staff.edit", "配备网格人员、记录在格天数")
+    GRID_IMPORT = ("grid.import", "导入网格、人员和边界")
+    DATA_EXPORT = ("data.export", "导出数据")
+    PERSONAL_DATA_REVEAL = ("personal.reveal", "查看完整的身份证号和电话")
+    ACCOUNT_MANAGE = ("account.manage", "管理用户账号")
+    BACKUP_MANAGE = ("backup.manage", "备份与恢复数据库")
+    AUDIT_VIEW = ("audit.view", "查看和导出审计日志")
+    SETTINGS_EDIT = ("settings.edit", "修改系统设置")
+
+
+_EVERY_ROLE = frozenset({Permission.GRID_VIEW})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OPERATOR: _EVERY_ROLE | {Permission.DATA_EXPORT},
+    Role.GRID_ADMIN: _EVERY_ROLE | {
+        Permission.GRID_EDIT, Permission.GRID_STAFF_EDIT, Permission.GRID_IMPORT,
+        Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL,
+    },
+    Role.DIRECTOR: _EVERY_ROLE | {
+        Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL, Permission.AUDIT_VIEW,
+    },
+    Role.CLERK: _EVERY_ROLE | {Permission.DATA_EXPORT},
+    # The system administrator keeps the install running: accounts, backups, settings,
+    # the audit trail, and the grid data set-up an IT person does at installation.
+    Role.SYSADMIN: _EVERY_ROLE | {
+        Permission.GRID_EDIT, Permission.GRID_STAFF_EDIT, Permission.GRID_IMPORT,
+        Permission.DATA_EXPORT, Permission.ACCOUNT_MANAGE, Permission.BACKUP_MANAGE,
+        Permission.AUDIT_VIEW, Permission.SETTINGS_EDIT,
+    },
+}
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Refuse, in Chinese, when the actor's role lacks ``permission``."""
+    if not allowed(actor.role, permission):
+        raise PermissionDeniedError(
+            f"您的角色（{actor.role.label}）无权“{permission.label}”。"
+            "如确需办理，请联系系统管理员调整账号角色。"
+        )
