@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from desktop import __version__
 from desktop.domain.errors import DomainError
@@ -22,18 +23,40 @@ DESCRIPTION = """街道综合指挥分中心桌面客户端。
 数据目录默认为当前用户的数据目录，可用环境变量 SUBCENTER_HOME 或 --home 指定。"""
 
 
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's own words ("usage:") in Chinese, like the rest of the program."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Section titles, the help option and usage errors in Chinese (exit code 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "子命令与参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：命令行参数有误（{message}）。请用 --help 查看用法。\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="subcenter", description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"subcenter {__version__}")
+    parser = ChineseArgumentParser(prog="subcenter", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"subcenter {__version__}",
+                        help="显示版本号并退出")
     parser.add_argument("--home", help="数据目录（覆盖 SUBCENTER_HOME 与默认位置）")
     parser.add_argument("--smoke", action="store_true",
                         help="打开主窗口，等到首次绘制完成，打印耗时（秒）后退出")
     parser.add_argument("--demo", action="store_true",
                         help="首次运行时直接载入演示街道（不显示设置向导）")
-    commands = parser.add_subparsers(dest="command", metavar="子命令")
+    commands = parser.add_subparsers(dest="command", metavar="子命令",
+                                     parser_class=ChineseArgumentParser)
 
     init = commands.add_parser("init", help="设置本分中心（首次使用）")
     init.add_argument("--street", required=True, help="街道/乡镇名称，如 芙蓉街道")
