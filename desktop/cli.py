@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="显示本机数据目录与分中心信息")
     info.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    for verb, help_text in (("import", "从文件导入"), ("export", "导出到 Excel 文件"),
+    for verb, help_text in (("import", "从文件导入"),
+                            ("export", "导出到 Excel 文件（人员名单也可导出为 .pdf）"),
                             ("template", "生成导入模板")):
         sub = commands.add_parser(verb, help=help_text)
         kinds = ("grids", "staff", "boundaries") if verb == "import" else ("grids", "staff")

@@ -145,6 +145,8 @@ def cmd_import(home: Path | None, args: Namespace) -> str:
 
 
 def cmd_export(home: Path | None, args: Namespace) -> str:
+    if args.what == "staff" and args.file.lower().endswith(".pdf"):
+        return _export_staff_pdf(home, Path(args.file))
     path = _xlsx_target(args.file)
     from desktop.spreadsheets import grids as sheets
 
@@ -152,6 +154,20 @@ def cmd_export(home: Path | None, args: Namespace) -> str:
     exporter = sheets.export_grids if args.what == "grids" else sheets.export_staff
     count = exporter(context.uow(), path)
     return f"已导出 {count} 行到 {path}"
+
+
+def _export_staff_pdf(home: Path | None, path: Path) -> str:
+    from desktop.documents.staff_list import write_staff_list_pdf
+
+    if not path.parent.exists():
+        raise ValidationError("文件", f"目录 {path.parent} 不存在。")
+    context = _context(home)
+    _require_sub_center(context)
+    info = get_sub_center(context.uow())
+    assert info is not None
+    count = write_staff_list_pdf(context.uow(), path, actor=context.actor,
+                                 street_name=info.street_name)
+    return f"已生成网格工作人员名单 {path}（{count} 人次，电话已脱敏）"
 
 
 def cmd_template(_home: Path | None, args: Namespace) -> str:
