@@ -21,6 +21,10 @@ class Permission(LabeledEnum):
     BACKUP_MANAGE = ("backup.manage", "备份与恢复数据库")
     AUDIT_VIEW = ("audit.view", "查看和导出审计日志")
     SETTINGS_EDIT = ("settings.edit", "修改系统设置")
+    ROSTER_EDIT = ("roster.edit", "维护执法队伍人员、执法证、请假")
+    ROSTER_IMPORT = ("roster.import", "导入执法人员花名册")
+    UNIT_EDIT = ("unit.edit", "维护区直部门与应哨人名录")
+    DUTY_EDIT = ("duty.edit", "排定应急哨值班表")
 
 
 _EVERY_ROLE = frozenset({Permission.GRID_VIEW})
@@ -33,6 +37,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     Role.DIRECTOR: _EVERY_ROLE | {
         Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL, Permission.AUDIT_VIEW,
+        Permission.ROSTER_EDIT, Permission.ROSTER_IMPORT, Permission.UNIT_EDIT,
+        Permission.DUTY_EDIT,
     },
     Role.CLERK: _EVERY_ROLE | {Permission.DATA_EXPORT},
     # The system administrator keeps the install running: accounts, backups, settings,
@@ -40,7 +46,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SYSADMIN: _EVERY_ROLE | {
         Permission.GRID_EDIT, Permission.GRID_STAFF_EDIT, Permission.GRID_IMPORT,
         Permission.DATA_EXPORT, Permission.ACCOUNT_MANAGE, Permission.BACKUP_MANAGE,
-        Permission.AUDIT_VIEW, Permission.SETTINGS_EDIT,
+        Permission.AUDIT_VIEW, Permission.SETTINGS_EDIT, Permission.ROSTER_EDIT,
+        Permission.ROSTER_IMPORT, Permission.UNIT_EDIT, Permission.DUTY_EDIT,
     },
 }
 

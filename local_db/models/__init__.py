@@ -12,19 +12,37 @@ from local_db.models.grids import (
     GridPerson,
     GridPresence,
 )
+from local_db.models.roster import (
+    Certificate,
+    DutyAssignment,
+    HeaderAlias,
+    Leave,
+    Officer,
+    OfficerEvent,
+    Unit,
+    UnitResponder,
+)
 from local_db.models.subcenter import SubCenter
 
 __all__ = [
     "AuditHead",
     "AuditRecord",
     "Base",
+    "Certificate",
     "Community",
+    "DutyAssignment",
     "Grid",
     "GridAssignment",
     "GridEvent",
     "GridLineage",
     "GridPerson",
     "GridPresence",
+    "HeaderAlias",
+    "Leave",
+    "Officer",
+    "OfficerEvent",
     "SubCenter",
+    "Unit",
+    "UnitResponder",
     "User",
 ]
