@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -11,14 +11,22 @@ from sqlalchemy.orm import Session, selectinload
 from local_db.models import (
     AuditHead,
     AuditRecord,
+    Certificate,
     Community,
+    DutyAssignment,
     Grid,
     GridAssignment,
     GridEvent,
     GridLineage,
     GridPerson,
     GridPresence,
+    HeaderAlias,
+    Leave,
+    Officer,
+    OfficerEvent,
     SubCenter,
+    Unit,
+    UnitResponder,
     User,
 )
 
@@ -216,3 +224,117 @@ class AuditRepository:
         if text:
             query = query.where(AuditRecord.summary.contains(text))
         return self.session.scalars(query).all()
+
+
+class RosterRepository:
+    """Units, officers, certificates, leave, duty and header aliases."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # units -----------------------------------------------------------------------
+    def unit(self, unit_id: str) -> Unit | None:
+        return self.session.get(Unit, unit_id)
+
+    def unit_by_name(self, name: str) -> Unit | None:
+        return self.session.scalars(
+            select(Unit).where((Unit.name == name) | (Unit.short_name == name))
+        ).first()
+
+    def units(self, *, include_retired: bool = False) -> Sequence[Unit]:
+        query = select(Unit).options(selectinload(Unit.responders)).order_by(Unit.kind, Unit.name)
+        if not include_retired:
+            query = query.where(Unit.retired.is_(False))
+        return self.session.scalars(query).all()
+
+    def add_unit(self, unit: Unit) -> None:
+        self.session.add(unit)
+
+    def add_responder(self, responder: UnitResponder) -> None:
+        self.session.add(responder)
+
+    # officers --------------------------------------------------------------------
+    def officer(self, officer_id: str) -> Officer | None:
+        return self.session.get(Officer, officer_id)
+
+    def officer_by_id_number(self, id_number: str) -> Officer | None:
+        return self.session.scalars(select(Officer).where(Officer.id_number == id_number)).first()
+
+    def officers(self) -> Sequence[Officer]:
+        """Every officer with units, certificates and leave loaded (a street has hundreds)."""
+        return self.session.scalars(
+            select(Officer).options(
+                selectinload(Officer.source_unit), selectinload(Officer.certificates),
+                selectinload(Officer.leaves),
+            ).order_by(Officer.force, Officer.squad, Officer.name)
+        ).all()
+
+    def id_numbers(self) -> set[str]:
+        return set(self.session.scalars(select(Officer.id_number)))
+
+    def certificate_numbers(self) -> set[str]:
+        return set(self.session.scalars(select(Certificate.number)))
+
+    def add_officer(self, officer: Officer) -> None:
+        self.session.add(officer)
+
+    def add_certificate(self, certificate: Certificate) -> None:
+        self.session.add(certificate)
+
+    def certificate(self, certificate_id: str) -> Certificate | None:
+        return self.session.get(Certificate, certificate_id)
+
+    def add_leave(self, leave: Leave) -> None:
+        self.session.add(leave)
+
+    def leave(self, leave_id: str) -> Leave | None:
+        return self.session.get(Leave, leave_id)
+
+    def leaves_between(self, start: date, end: date) -> Sequence[Leave]:
+        return self.session.scalars(
+            select(Leave).options(selectinload(Leave.officer))
+            .where(Leave.start_date <= end, Leave.end_date >= start)
+            .order_by(Leave.start_date)
+        ).all()
+
+    def add_event(self, event: OfficerEvent) -> None:
+        self.session.add(event)
+
+    def events(self, officer_id: str) -> Sequence[OfficerEvent]:
+        return self.session.scalars(
+            select(OfficerEvent).where(OfficerEvent.officer_id == officer_id)
+            .order_by(OfficerEvent.id)
+        ).all()
+
+    # duty ------------------------------------------------------------------------
+    def duty_between(self, start: date, end: date) -> Sequence[DutyAssignment]:
+        return self.session.scalars(
+            select(DutyAssignment).options(selectinload(DutyAssignment.officer))
+            .where(DutyAssignment.day >= start, DutyAssignment.day <= end)
+            .order_by(DutyAssignment.day)
+        ).all()
+
+    def duty_on(self, day: date) -> DutyAssignment | None:
+        return self.session.scalars(select(DutyAssignment).where(DutyAssignment.day == day)).first()
+
+    def add_duty(self, duty: DutyAssignment) -> None:
+        self.session.add(duty)
+
+    def delete_duty(self, duty: DutyAssignment) -> None:
+        self.session.delete(duty)
+
+    # header aliases ----------------------------------------------------------------
+    def header_aliases(self, kind: str) -> dict[str, str]:
+        rows = self.session.execute(
+            select(HeaderAlias.alias, HeaderAlias.field).where(HeaderAlias.kind == kind)
+        ).all()
+        return {alias: field for alias, field in rows}
+
+    def remember_alias(self, kind: str, alias: str, field: str) -> None:
+        existing = self.session.scalars(
+            select(HeaderAlias).where(HeaderAlias.kind == kind, HeaderAlias.alias == alias)
+        ).first()
+        if existing is None:
+            self.session.add(HeaderAlias(kind=kind, alias=alias, field=field))
+        else:
+            existing.field = field

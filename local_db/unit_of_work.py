@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from local_db.repositories import (
     AuditRepository,
     GridRepository,
+    RosterRepository,
     SubCenterRepository,
     UserRepository,
 )
@@ -25,6 +26,7 @@ class UnitOfWork:
     grids: GridRepository
     sub_center: SubCenterRepository
     users: UserRepository
+    roster: RosterRepository
     audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -35,6 +37,7 @@ class UnitOfWork:
         self.grids = GridRepository(self.session)
         self.sub_center = SubCenterRepository(self.session)
         self.users = UserRepository(self.session)
+        self.roster = RosterRepository(self.session)
         self.audit = AuditRepository(self.session)
         return self
 
