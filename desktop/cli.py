@@ -98,11 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     for verb, help_text in (("import", "从文件导入"),
-                            ("export", "导出到 Excel 文件（人员名单也可导出为 .pdf）"),
+                            ("export", "导出到 Excel 文件（网格人员名单、执法人员花名册也可导出为 .pdf）"),
                             ("template", "生成导入模板")):
         sub = commands.add_parser(verb, help=help_text)
-        kinds = ("grids", "staff", "boundaries") if verb == "import" else ("grids", "staff")
-        sub.add_argument("what", choices=kinds, help="grids 网格 / staff 网格人员"
+        kinds = {"import": ("grids", "staff", "boundaries", "roster"),
+                 "export": ("grids", "staff", "roster"), "template": ("grids", "staff")}[verb]
+        sub.add_argument("what", choices=kinds, help="grids 网格 / staff 网格人员 / roster 执法人员花名册"
                          + (" / boundaries 网格边界（GeoJSON 或 Shapefile）" if verb == "import" else ""))
         sub.add_argument("file", help="文件路径")
     return parser

@@ -137,6 +137,10 @@ def cmd_import(home: Path | None, args: Namespace) -> str:
         lines = [f"已导入 {len(report.matched)} 个网格的边界。"]
         lines += [f"注意：{warning}" for warning in report.warnings]
         return "\n".join(lines)
+    if args.what == "roster":
+        from desktop.spreadsheets.roster import import_roster
+
+        return import_roster(context.uow(), actor=context.actor, path=path).message
     from desktop.spreadsheets import grids as sheets
 
     importer = sheets.import_grids if args.what == "grids" else sheets.import_staff
@@ -147,6 +151,8 @@ def cmd_import(home: Path | None, args: Namespace) -> str:
 def cmd_export(home: Path | None, args: Namespace) -> str:
     if args.what == "staff" and args.file.lower().endswith(".pdf"):
         return _export_staff_pdf(home, Path(args.file))
+    if args.what == "roster":
+        return _export_roster(home, Path(args.file))
     path = _xlsx_target(args.file)
     from desktop.spreadsheets import grids as sheets
 
@@ -168,6 +174,24 @@ def _export_staff_pdf(home: Path | None, path: Path) -> str:
     count = write_staff_list_pdf(context.uow(), path, actor=context.actor,
                                  street_name=info.street_name)
     return f"已生成网格工作人员名单 {path}（{count} 人次，电话已脱敏）"
+
+
+def _export_roster(home: Path | None, path: Path) -> str:
+    if path.suffix.lower() == ".pdf":
+        from desktop.documents.roster_print import write_roster_pdf
+
+        if not path.parent.exists():
+            raise ValidationError("文件", f"目录 {path.parent} 不存在。")
+        context = _context(home)
+        _require_sub_center(context)
+        count = write_roster_pdf(context.uow(), path, actor=context.actor)
+        return f"已生成执法人员花名册 {path}（{count} 人，身份证号已脱敏）"
+    from desktop.spreadsheets.roster import export_roster
+
+    path = _xlsx_target(str(path))
+    context = _context(home)
+    count = export_roster(context.uow(), path, actor=context.actor)
+    return f"已导出 {count} 名执法人员到 {path}"
 
 
 def cmd_template(_home: Path | None, args: Namespace) -> str:
