@@ -17,7 +17,7 @@ as plain values for the roster to persist.
 The whole street is ONE unit of work and one commit: fast, and a cancel or an error
 leaves the data folder empty. Non-committing steps (``add_community``, ``add_grid``,
 ``add_assignment``) are called directly; use cases that commit on their own
-(``set_up_sub_center``, ``record_presence``) run through ``JoinedUnitOfWork``
+(``record_presence``) run through ``JoinedUnitOfWork``
 (local_db/unit_of_work.py), which shares the open transaction and turns their commit
 into a flush.
 
@@ -37,6 +37,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from desktop.clock import today
+from desktop.demo_accounts import add_demo_accounts
 from desktop.demo_data import (
     COMMUNITIES,
     DIVISION_CODE,
@@ -61,7 +62,7 @@ from desktop.domain.errors import ConflictError
 from desktop.domain.grids import GridKind
 from desktop.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from desktop.services.grids import GridFields, add_community, add_grid
-from desktop.services.subcenter import set_up_sub_center
+from desktop.services.subcenter import add_sub_center
 from local_db.unit_of_work import JoinedUnitOfWork, UnitOfWork
 
 if TYPE_CHECKING:
@@ -139,9 +140,10 @@ def _refuse_if_not_empty(uow: UnitOfWork) -> None:
 
 
 def _add_sub_center(uow: UnitOfWork, actor: Actor) -> None:
-    set_up_sub_center(JoinedUnitOfWork(uow), actor=actor, street_name=STREET_NAME,
-                      division_code=DIVISION_CODE, issuing_authority=ISSUING_AUTHORITY,
-                      doc_prefix=DOC_PREFIX, is_demo=True)
+    """The street and one account per role (password ``DEMO_PASSWORD``)."""
+    add_sub_center(uow, actor=actor, street_name=STREET_NAME, division_code=DIVISION_CODE,
+                   issuing_authority=ISSUING_AUTHORITY, doc_prefix=DOC_PREFIX, is_demo=True)
+    add_demo_accounts(uow, actor=actor)
 
 
 # --- communities and grids -------------------------------------------------------------

@@ -68,9 +68,11 @@ def run_gui(args: Namespace) -> int:
 async def _async_main(app: QApplication, args: Namespace, started: float) -> int:
     from desktop.bootstrap import open_context
     from desktop.logs import configure_logging
+    from desktop.services.backup import record_pending_restore
     from desktop.services.subcenter import get_sub_center
     from ui.env import UiEnv
     from ui.errors import install_excepthook
+    from ui.sign_in import sign_in
     from ui.tasks import TaskRunner
 
     tasks = TaskRunner()
@@ -85,14 +87,11 @@ async def _async_main(app: QApplication, args: Namespace, started: float) -> int
             splash = _splash("正在升级数据库（已先行备份）……")
             await tasks.db(context.migrate)
             splash.close()
+        await tasks.db(record_pending_restore, context)
         env = UiEnv(context=context, tasks=tasks)
         env.sub_center = await tasks.db(get_sub_center, context.uow())
-        if env.sub_center is None and not args.smoke:
-            from ui.dialogs.first_run import run_first_run
-
-            env.sub_center = await run_first_run(env, demo=args.demo)
-            if env.sub_center is None:
-                return 0  # the user closed the wizard: nothing to show
+        if not await sign_in(env, args):
+            return 0  # the user closed the wizard or the login: nothing to show
         return await _show_main_window(app, env, args, started)
     finally:
         if splash is not None:
@@ -117,9 +116,14 @@ async def _show_main_window(
     log.info("main window painted after %.3f s", elapsed)
     if args.smoke:
         return _finish_smoke(window, env, elapsed)
+    from ui.background import BackgroundJobs
+
+    jobs = BackgroundJobs(env, window)
+    jobs.start()
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
     await closed
+    jobs.stop()
     return 0
 
 

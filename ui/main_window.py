@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
             page = build_page(spec, env)
             page.status_message.connect(self.statusBar().showMessage)
             page.data_changed.connect(self._on_data_changed)
+            if hasattr(page, "restart_required"):
+                page.restart_required.connect(self._on_restart_required)
             self.pages[spec.key] = page
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self._on_nav)
@@ -129,6 +131,14 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             if page is not current:
                 page.loaded = False
+
+    def _on_restart_required(self, message: str) -> None:
+        """After a restore the file under the program changed: stop every page."""
+        self.nav.setEnabled(False)
+        for page in self.pages.values():
+            page.loaded = True  # never reload from the swapped file
+        self.sync_label.setText("数据库已恢复：请退出并重新启动程序")
+        self.statusBar().showMessage(message)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

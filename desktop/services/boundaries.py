@@ -29,7 +29,9 @@ from desktop.domain.actor import Actor
 from desktop.domain.errors import ImportRejectedError, RowError
 from desktop.domain.geometry import LocalProjection, area_m2, explain_invalid, where
 from desktop.domain.grids import GridCategory, GridKind
+from desktop.domain.permissions import Permission, require
 from desktop.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from desktop.services import audit
 from desktop.services.boundary_files import BoundaryFeature, read_boundary_file
 from local_db.models import Grid, GridEvent
 from local_db.unit_of_work import UnitOfWork
@@ -283,7 +285,9 @@ def import_boundaries(
     ``DomainError`` when the file itself cannot be read; in both cases nothing changes.
     Returns the report, whose warnings (overlaps, gaps) the UI shows afterwards.
     Runs on a worker thread: it touches no widget and reports through ``progress``.
+    Needs ``GRID_IMPORT``; writes one audit row for the file (not one per grid).
     """
+    require(actor, Permission.GRID_IMPORT)
     progress(0, 3, f"正在读取 {path.name}……")
     features = read_boundary_file(path)
     cancel.raise_if_cancelled()
@@ -296,21 +300,33 @@ def import_boundaries(
             raise ImportRejectedError(path.name, list(report.errors))
         cancel.raise_if_cancelled()
         by_id = {grid.id: grid for grid in rows}
+        changed = 0
         for done, (grid_id, geojson) in enumerate(report.matched.items(), start=1):
-            _store(uow, by_id[grid_id], geojson, actor=actor, file=path.name)
+            changed += _store(uow, by_id[grid_id], geojson, actor=actor, file=path.name)
             progress(2, 3, f"已写入 {done}/{len(report.matched)} 个网格边界")
         cancel.raise_if_cancelled()
+        _audit_import(uow, actor, report, changed)
         uow.commit()
     progress(3, 3, f"已导入 {len(report.matched)} 个网格边界")
     return report
 
 
-def _store(uow: UnitOfWork, grid: Grid, geojson: str, *, actor: Actor, file: str) -> None:
+def _audit_import(uow: UnitOfWork, actor: Actor, report: BoundaryReport, changed: int) -> None:
+    """One audit row for the whole file (not one per grid)."""
+    audit.record(uow, actor, audit.AuditAction.IMPORT, entity_type="grid_boundary",
+                 summary=f"从 {report.file} 导入网格边界：{len(report.matched)} 个网格，"
+                         f"其中 {changed} 个边界有变化",
+                 changes={"文件": (None, report.file), "要素数": (None, report.feature_count),
+                          "边界有变化的网格": (None, changed),
+                          "重叠或空隙提醒": (None, len(report.warnings))})
+
+
+def _store(uow: UnitOfWork, grid: Grid, geojson: str, *, actor: Actor, file: str) -> bool:
     """Like ``grids.set_boundary`` (version, time, a 'boundary' event), inside the import's
-    transaction; an area left at 0 is taken from the boundary."""
+    transaction; an area left at 0 is taken from the boundary. False if unchanged."""
     old, new = _parse(grid.boundary_geojson), shape(json.loads(geojson))
     if old is not None and old.equals_exact(new, 1e-9):  # 1e-9° ≈ 0.1 mm
-        return  # importing the same boundary again changes nothing
+        return False  # importing the same boundary again changes nothing
     summary = f"从 {file} 导入边界"
     if not grid.area_km2:
         grid.area_km2 = round(area_m2(new) / 1_000_000, 4)
@@ -321,6 +337,7 @@ def _store(uow: UnitOfWork, grid: Grid, geojson: str, *, actor: Actor, file: str
     grid.updated_at = stamp
     uow.grids.add_event(GridEvent(grid_id=grid.id, kind="boundary", occurred_at=stamp,
                                   actor=actor.name, summary=summary))
+    return True
 
 
 # --- map -----------------------------------------------------------------------------

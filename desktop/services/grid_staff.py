@@ -1,5 +1,9 @@
 """Grid staff use cases: assigning people to grids in a role, ending assignments,
-recording a 网格员's days in the grid, and the staffing warnings of the seeds."""
+recording a 网格员's days in the grid, and the staffing warnings of the seeds.
+
+The committing use cases need ``GRID_STAFF_EDIT`` and write their audit row (phones
+masked) in the same transaction; ``find_or_add_person`` and ``add_assignment`` are
+building blocks for callers that check and audit themselves (the spreadsheet import)."""
 
 from __future__ import annotations
 
@@ -18,7 +22,10 @@ from desktop.domain.grids import (
     staffing_warnings,
 )
 from desktop.domain.ids import new_id
+from desktop.domain.permissions import Permission, require
 from desktop.domain.privacy import mask_phone
+from desktop.services import audit
+from desktop.services.audit import AuditAction
 from local_db.models import GridAssignment, GridEvent, GridPerson, GridPresence
 from local_db.unit_of_work import UnitOfWork
 
@@ -134,10 +141,21 @@ def assign_staff(
     uow: UnitOfWork, *, actor: Actor, grid_id: str, person: PersonInput, role: StaffRole,
     started_on: date | None = None,
 ) -> StaffRow:
+    require(actor, Permission.GRID_STAFF_EDIT)
     with uow:
         row = find_or_add_person(uow, person)
         assignment = add_assignment(uow, actor=actor, grid_id=grid_id, person=row, role=role,
                                     started_on=started_on or today())
+        grid = uow.grids.get(grid_id)  # in the session already (checked by add_assignment)
+        assert grid is not None
+        audit.record(
+            uow, actor, AuditAction.CREATE, entity_type="grid_staff", entity_id=grid.code,
+            summary=f"为网格 {grid.code} {grid.name}配备{role.label}：{row.name}",
+            changes={"姓名": (None, row.name), "角色": (None, role.label),
+                     "联系电话": (None, mask_phone(row.phone) or None),
+                     "工作单位": (None, row.unit or None),
+                     "任职起始": (None, assignment.started_on.isoformat())},
+        )
         uow.commit()
         return _staff_row(assignment, None)
 
@@ -145,6 +163,7 @@ def assign_staff(
 def end_assignment(
     uow: UnitOfWork, *, actor: Actor, assignment_id: str, ended_on: date | None = None
 ) -> None:
+    require(actor, Permission.GRID_STAFF_EDIT)
     with uow:
         assignment = uow.grids.assignment(assignment_id)
         if assignment is None or assignment.ended_on is not None:
@@ -159,6 +178,12 @@ def end_assignment(
             grid_id=assignment.grid_id, kind="staff", occurred_at=now(), actor=actor.name,
             summary=f"结束{StaffRole(assignment.role).label}任职：{assignment.person.name}",
         ))
+        grid, role = assignment.grid, StaffRole(assignment.role).label
+        audit.record(
+            uow, actor, AuditAction.UPDATE, entity_type="grid_staff", entity_id=grid.code,
+            summary=f"结束{assignment.person.name}在网格 {grid.code} {grid.name}的{role}任职",
+            changes={"任职结束": (None, day.isoformat())},
+        )
         uow.commit()
 
 
@@ -166,6 +191,7 @@ def record_presence(
     uow: UnitOfWork, *, actor: Actor, assignment_id: str, month: str, days: int
 ) -> None:
     """Record (or correct) the days a 网格员 spent in the grid in a month."""
+    require(actor, Permission.GRID_STAFF_EDIT)
     if not _MONTH.match(month):
         raise ValidationError("月份", f"应为 YYYY-MM 格式，现为“{month}”。")
     year, mon = (int(part) for part in month.split("-"))
@@ -179,14 +205,23 @@ def record_presence(
         if assignment.role != StaffRole.MEMBER.value:
             raise ValidationError("在格天数", "只记录网格员的在格天数。")
         row = uow.grids.presence(assignment_id, month)
+        before = row.days if row is not None else None
         if row is None:
             uow.grids.add_presence(GridPresence(assignment_id=assignment_id, month=month, days=days))
         else:
             row.days = days
+        name = assignment.person.name
         uow.grids.add_event(GridEvent(
             grid_id=assignment.grid_id, kind="presence", occurred_at=now(), actor=actor.name,
-            summary=f"记录{assignment.person.name} {month} 在格 {days} 天",
+            summary=f"记录{name} {month} 在格 {days} 天",
         ))
+        grid = assignment.grid
+        audit.record(
+            uow, actor, AuditAction.UPDATE if before is not None else AuditAction.CREATE,
+            entity_type="grid_presence", entity_id=grid.code,
+            summary=f"记录{name}（{grid.name}网格员）{month} 在格 {days} 天",
+            changes={f"{month} 在格天数": (before, days)},
+        )
         uow.commit()
 
 

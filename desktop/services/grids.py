@@ -2,7 +2,10 @@
 (merge, split, retire). Staff and presence are in ``grid_staff``.
 
 Every function takes a fresh unit of work and keyword arguments, commits explicitly,
-and returns frozen rows, never ORM objects.
+and returns frozen rows, never ORM objects. Each committing use case checks the
+actor's permission first and writes its audit row in the same transaction as the
+change (a refused or failed change leaves no audit row); the non-committing building
+blocks (``add_grid``, ``add_community``) leave both to their callers.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from desktop.domain.grids import (
     validate_community_code,
 )
 from desktop.domain.ids import new_id
+from desktop.domain.permissions import Permission, require
+from desktop.services import audit
+from desktop.services.audit import AuditAction
 from local_db.models import Community, Grid, GridEvent
 from local_db.unit_of_work import UnitOfWork
 
@@ -176,8 +182,14 @@ def add_community(
 def create_community(
     uow: UnitOfWork, *, actor: Actor, name: str, kind: CommunityKind, code: str | None = None
 ) -> CommunityRow:
+    require(actor, Permission.GRID_EDIT)
     with uow:
         community = add_community(uow, name=name, kind=kind, code=code)
+        audit.record(uow, actor, AuditAction.CREATE, entity_type="community",
+                     entity_id=community.code,
+                     summary=f"新建{kind.label}：{community.name}（代码 {community.code}）",
+                     changes={"名称": (None, community.name), "类型": (None, kind.label),
+                              "代码": (None, community.code)})
         uow.commit()
         return _community_row(community)
 
@@ -260,9 +272,13 @@ def create_grid(
     seq: int | None = None,
     boundary_geojson: str | None = None,
 ) -> GridRow:
+    require(actor, Permission.GRID_EDIT)
     with uow:
         grid = add_grid(uow, actor=actor, community_id=community_id, fields=fields, seq=seq,
                         boundary_geojson=boundary_geojson)
+        audit.record(uow, actor, AuditAction.CREATE, entity_type="grid", entity_id=grid.code,
+                     summary=f"新建网格 {grid.code} {grid.name}（{grid.community.name}）",
+                     changes=created_changes(grid))
         uow.commit()
         return grid_row(grid)
 
@@ -271,12 +287,37 @@ _FIELD_LABELS = {
     "name": "名称", "kind": "类型", "category": "类别", "dedicated_type": "专属类型",
     "households": "户数", "population": "人口", "area_km2": "面积", "note": "备注",
 }
+_ENUM_FIELDS: dict[str, type[GridKind] | type[GridCategory] | type[DedicatedType]] = {
+    "kind": GridKind, "category": GridCategory, "dedicated_type": DedicatedType,
+}
+
+
+def field_text(key: str, value: object) -> object:
+    """A stored grid value as people read it: enum codes become their Chinese labels
+    (history and audit show 基础网格 → 专属网格, not base → dedicated)."""
+    enum = _ENUM_FIELDS.get(key)
+    if enum is not None and value is not None:
+        return enum(value).label
+    return value
+
+
+def created_changes(grid: Grid) -> dict[str, tuple[object, object]]:
+    """The audit changes of a new grid: every field from nothing to its value."""
+    changes: dict[str, tuple[object, object]] = {"编码": (None, grid.code)}
+    for key, label in _FIELD_LABELS.items():
+        value = field_text(key, getattr(grid, key))
+        if value not in (None, ""):
+            changes[label] = (None, value)
+    changes["边界"] = (None, "有" if grid.boundary_geojson else "无")
+    return changes
 
 
 def update_grid(
     uow: UnitOfWork, *, actor: Actor, grid_id: str, expected_version: int, fields: GridFields
 ) -> GridRow:
-    """Edit a grid. ``expected_version`` guards against overwriting someone else's edit."""
+    """Edit a grid. ``expected_version`` guards against overwriting someone else's edit.
+    Saving without a change writes nothing (no history, no audit row)."""
+    require(actor, Permission.GRID_EDIT)
     values = fields.validated()
     with uow:
         grid = active_grid(uow, grid_id)
@@ -288,29 +329,45 @@ def update_grid(
             "households": values.households, "population": values.population,
             "area_km2": values.area_km2, "note": values.note,
         }
-        changes = [
-            f"{_FIELD_LABELS[key]}：{getattr(grid, key)!s} → {value!s}"
+        changes = {
+            _FIELD_LABELS[key]: (field_text(key, getattr(grid, key)), field_text(key, value))
             for key, value in new_values.items()
             if getattr(grid, key) != value
-        ]
+        }
         if not changes:
             return grid_row(grid)
         for key, value in new_values.items():
             setattr(grid, key, value)
         grid.version += 1
         grid.updated_at = now()
-        grid_event(uow, grid, "updated", actor, "；".join(changes))
+        text = "；".join(f"{label}：{_shown(old)} → {_shown(new)}"
+                        for label, (old, new) in changes.items())
+        grid_event(uow, grid, "updated", actor, text)
+        audit.record(uow, actor, AuditAction.UPDATE, entity_type="grid", entity_id=grid.code,
+                     summary=f"修改网格 {grid.code} {grid.name}：{text}", changes=changes)
         uow.commit()
         return grid_row(grid)
 
 
+def _shown(value: object) -> str:
+    return "（空）" if value in (None, "") else str(value)
+
+
 def set_boundary(uow: UnitOfWork, *, actor: Actor, grid_id: str, geojson: str | None) -> GridRow:
+    """Replace or clear a grid's boundary. The audit row says that it changed, not the
+    coordinates (the grid keeps those; the trail stays readable)."""
+    require(actor, Permission.GRID_EDIT)
     with uow:
         grid = active_grid(uow, grid_id)
+        before = "有" if grid.boundary_geojson else "无"
         grid.boundary_geojson = geojson
         grid.version += 1
         grid.updated_at = now()
-        grid_event(uow, grid, "boundary", actor, "更新边界" if geojson else "清除边界")
+        what = "更新边界" if geojson else "清除边界"
+        grid_event(uow, grid, "boundary", actor, what)
+        audit.record(uow, actor, AuditAction.UPDATE, entity_type="grid", entity_id=grid.code,
+                     summary=f"{what}：网格 {grid.code} {grid.name}",
+                     changes={"边界": (before, "已更新" if geojson else "无")})
         uow.commit()
         return grid_row(grid)
 

@@ -6,6 +6,9 @@ the role. Exports mask phone numbers (个人信息保护法), so an exported fil
 numbers filled back in before it can be imported; the importer says so instead of
 storing a masked number.
 
+The import needs ``GRID_IMPORT`` and writes one audit row for the file; the export
+needs ``DATA_EXPORT`` and is audited after the file is written.
+
 Threading: blocking work for a worker thread; ``progress`` and ``cancel`` link back.
 """
 
@@ -20,8 +23,10 @@ from desktop.clock import now, today
 from desktop.domain.actor import Actor
 from desktop.domain.errors import DomainError, ValidationError
 from desktop.domain.grids import GridStatus, StaffRole
+from desktop.domain.permissions import Permission, require
 from desktop.domain.privacy import mask_phone
 from desktop.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from desktop.services import audit
 from desktop.services.grid_staff import (
     PersonInput,
     add_assignment,
@@ -29,6 +34,7 @@ from desktop.services.grid_staff import (
     find_or_add_person,
     normalize_phone,
 )
+from desktop.spreadsheets.audit import record_export
 from desktop.spreadsheets.cells import (
     cell_text,
     normalize,
@@ -172,6 +178,7 @@ def import_staff(
 
     Raises ImportRejectedError listing every bad cell (nothing stored) or CancelledError
     (nothing stored)."""
+    require(actor, Permission.GRID_IMPORT)
     path = Path(path)
     table = read_table(path, STAFF_COLUMNS, preferred_sheet=STAFF_SHEET, progress=progress,
                        cancel=cancel)
@@ -195,10 +202,21 @@ def import_staff(
         people, presence = _write(uow, actor, drafts, month, errors, progress, cancel)
         errors.raise_if_any()
         cancel.raise_if_cancelled()
+        summary = _audited_summary(uow, actor, table.file_name, len(drafts), people, presence,
+                                   month)
         uow.commit()
-    message = f"已从 {table.file_name} 导入 {len(drafts)} 条网格人员任职（新增人员 {people} 名"
+    return summary
+
+
+def _audited_summary(uow: UnitOfWork, actor: Actor, file: str, assignments: int, people: int,
+                     presence: int, month: str) -> ImportSummary:
+    """The import's summary, also written as its one audit row (not one per person)."""
+    message = f"已从 {file} 导入 {assignments} 条网格人员任职（新增人员 {people} 名"
     message += f"，记录 {month} 在格天数 {presence} 条）。" if presence else "）。"
-    return ImportSummary(staff_created=len(drafts), message=message)
+    audit.record(uow, actor, audit.AuditAction.IMPORT, entity_type="grid_staff", summary=message,
+                 changes={"文件": (None, file), "新增任职": (None, assignments),
+                          "新增人员": (None, people), "在格天数记录": (None, presence)})
+    return ImportSummary(staff_created=assignments, message=message)
 
 
 def _parse_row(row: SheetRow, errors: Errors, grids: _Grids, month: str) -> _StaffDraft | None:
@@ -328,11 +346,14 @@ def export_staff(
     uow: UnitOfWork,
     path: Path,
     *,
+    actor: Actor,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> int:
     """Current staff of every active grid, in the template's columns, phones masked.
-    Returns the number of assignments written."""
+    Returns the number of assignments written. Needs ``DATA_EXPORT``; audited once the
+    file is written."""
+    require(actor, Permission.DATA_EXPORT)
     month = current_month()
     with uow:
         sub_center = uow.sub_center.get()
@@ -352,5 +373,8 @@ def export_staff(
         ]
     note = (f"{street}网格人员名单（导出于 {now():%Y-%m-%d %H:%M}，共 {len(rows)} 条任职；在格天数为 "
             f"{month}）。依据《个人信息保护法》，联系电话已脱敏，重新导入前请补全完整号码。")
-    return write_export(Path(path), sheet_title=STAFF_SHEET, columns=STAFF_COLUMNS, note=note,
-                        rows=rows, total=len(rows), what="任职", progress=progress, cancel=cancel)
+    count = write_export(Path(path), sheet_title=STAFF_SHEET, columns=STAFF_COLUMNS, note=note,
+                         rows=rows, total=len(rows), what="任职", progress=progress, cancel=cancel)
+    record_export(uow, actor, entity_type="grid_staff", what="网格人员表（电话脱敏）", path=Path(path),
+                  count=count)
+    return count

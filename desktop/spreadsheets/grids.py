@@ -7,6 +7,10 @@ only a clean file is written, in ONE unit of work through ``add_grid`` so the co
 rule lives in one place. Grid staff are in ``grid_staff`` and re-exported here so
 callers find all grid spreadsheets in one module.
 
+Permissions and audit: an import needs ``GRID_IMPORT`` and writes ONE audit row (file,
+counts) in its transaction; an export needs ``DATA_EXPORT`` and is audited after the
+file is written (``desktop.spreadsheets.audit.record_export``).
+
 Threading: blocking work for a worker thread; ``progress`` and ``cancel`` link back.
 """
 
@@ -18,8 +22,11 @@ from desktop.clock import now
 from desktop.domain.actor import Actor
 from desktop.domain.errors import ConflictError, DomainError, ValidationError
 from desktop.domain.grids import CommunityKind, DedicatedType, GridCategory, GridKind, GridStatus
+from desktop.domain.permissions import Permission, require
 from desktop.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from desktop.services import audit
 from desktop.services.grids import add_grid
+from desktop.spreadsheets.audit import record_export
 from desktop.spreadsheets.common import (
     Errors,
     ImportSummary,
@@ -92,6 +99,7 @@ def import_grids(
 
     Raises ImportRejectedError listing every bad cell (nothing stored), CancelledError
     (nothing stored) or ConflictError when the sub-center is not set up yet."""
+    require(actor, Permission.GRID_IMPORT)
     path = Path(path)
     table = read_table(path, EXPORT_COLUMNS, preferred_sheet=GRID_SHEET, progress=progress,
                        cancel=cancel)
@@ -106,8 +114,13 @@ def import_grids(
         communities = _write(uow, actor, drafts, plans, errors, progress, cancel)
         errors.raise_if_any()
         cancel.raise_if_cancelled()
+        summary = _summary(table.file_name, communities, len(drafts), skipped)
+        audit.record(uow, actor, audit.AuditAction.IMPORT, entity_type="grid",
+                     summary=summary.message,
+                     changes={"文件": (None, table.file_name), "新建网格": (None, len(drafts)),
+                              "新建社区/村": (None, communities), "跳过行数": (None, skipped)})
         uow.commit()
-    return _summary(table.file_name, communities, len(drafts), skipped)
+    return summary
 
 
 def _parse_rows(table: Table, errors: Errors, division: str, progress: ProgressCallback,
@@ -167,19 +180,24 @@ def export_grids(
     uow: UnitOfWork,
     path: Path,
     *,
+    actor: Actor,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> int:
     """Every grid (retired ones too, with their 状态) in the template's columns, so the
-    file re-imports cleanly into an empty street. Returns the number of grids written."""
+    file re-imports cleanly into an empty street. Returns the number of grids written.
+    Needs ``DATA_EXPORT``; audited once the file is written."""
+    require(actor, Permission.DATA_EXPORT)
     with uow:
         sub_center = uow.sub_center.get()
         street = sub_center.street_name if sub_center else ""
         rows = [_export_row(grid) for grid in uow.grids.all(include_retired=True)]
     note = (f"{street}网格清单（导出于 {now():%Y-%m-%d %H:%M}，共 {len(rows)} 个网格）。"
             "状态不是“在用”的网格在重新导入时会跳过。")
-    return write_export(Path(path), sheet_title=GRID_SHEET, columns=EXPORT_COLUMNS, note=note,
-                        rows=rows, total=len(rows), what="网格", progress=progress, cancel=cancel)
+    count = write_export(Path(path), sheet_title=GRID_SHEET, columns=EXPORT_COLUMNS, note=note,
+                         rows=rows, total=len(rows), what="网格", progress=progress, cancel=cancel)
+    record_export(uow, actor, entity_type="grid", what="网格表", path=Path(path), count=count)
+    return count
 
 
 def _export_row(grid: Grid) -> tuple[object, ...]:

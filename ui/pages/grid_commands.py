@@ -3,7 +3,8 @@ staff, merge, split and retire.
 
 Each opens its dialog with ``page.run_dialog`` (non-blocking; the dialog calls the
 service and shows refusals inline) and, when the dialog was accepted, lets the page
-announce the change and reload with the affected grids selected.
+announce the change and reload with the affected grids selected. ``reveal_phone``
+needs no dialog: it fetches one full number (audited) for the detail's staff table.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from desktop.domain.grids import GridStatus, StaffRole
+from desktop.services.grid_staff import StaffRow
+from desktop.services.privacy import reveal_phone
+from ui.dialogs import messages
 from ui.dialogs.grid_dialog import CommunityDialog, GridDialog
 from ui.dialogs.grid_history_dialogs import MergeDialog, RetireDialog, SplitDialog
 from ui.dialogs.staff_dialog import AssignStaffDialog, EndAssignmentDialog, PresenceDialog
@@ -111,3 +115,15 @@ class GridCommands(QObject):
             return
         if await self.page.run_dialog(RetireDialog(self.env, grid, self.page)):
             await self.page.changed(f"已撤销网格 {grid.code} {grid.name}", [])
+
+    @page_slot
+    async def reveal_phone(self, staff: StaffRow) -> None:
+        context = self.env.context
+        try:
+            phone = await self.env.tasks.db(reveal_phone, context.uow(), actor=context.actor,
+                                            person_id=staff.person_id)
+        except Exception as error:
+            messages.show_error(self.page, error)
+            return
+        self.page.detail.show_full_phone(staff.assignment_id, phone)
+        self.page.status_message.emit(f"已显示{staff.name}的完整号码；本次查看已记入审计日志")

@@ -110,7 +110,8 @@ class GridFiles(QObject):
         context = self.env.context
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> int:
-            return service(context.uow(), Path(path), progress=progress, cancel=cancel)
+            return service(context.uow(), Path(path), actor=context.actor, progress=progress,
+                           cancel=cancel)
 
         try:
             count = await run_with_progress(self.env.tasks, self.page, f"正在{title}", work)

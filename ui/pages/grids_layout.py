@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.actor import Role
+from desktop.domain.permissions import Permission, allowed
+
 if TYPE_CHECKING:
     from ui.pages.grid_files import GridFiles
     from ui.pages.grids_page import GridsPage
@@ -43,6 +46,9 @@ QToolBar#gridsToolbar QToolButton#primary {
     background: #2e5a88; color: white; border-color: #2e5a88;
 }
 QToolBar#gridsToolbar QToolButton#primary:hover { background: #366aa0; }
+QToolBar#gridsToolbar QToolButton#primary:disabled {
+    background: #e9eef4; color: #a3adb8; border-color: #e1e6ec;
+}
 QToolBar#gridsToolbar QToolButton[popupMode="2"] { padding-right: 20px; }
 QToolBar#gridsToolbar QToolButton::menu-indicator {
     subcontrol-origin: padding; subcontrol-position: center right; right: 6px;
@@ -52,6 +58,27 @@ TREE_STYLE = """
 QTreeWidget::item { padding: 3px 0; }
 QTreeWidget::item:selected { background: #cfe2f7; color: black; }
 """
+
+
+# What each toolbar command needs; the services refuse the same (desktop/domain/permissions).
+ACTION_PERMISSIONS: dict[str, Permission] = {
+    "community": Permission.GRID_EDIT, "new": Permission.GRID_EDIT, "edit": Permission.GRID_EDIT,
+    "merge": Permission.GRID_EDIT, "split": Permission.GRID_EDIT, "retire": Permission.GRID_EDIT,
+    "assign": Permission.GRID_STAFF_EDIT, "presence": Permission.GRID_STAFF_EDIT,
+    "end": Permission.GRID_STAFF_EDIT,
+}
+BUTTON_PERMISSIONS: dict[str, Permission] = {
+    "import_button": Permission.GRID_IMPORT, "export_button": Permission.DATA_EXPORT,
+}
+TIP_PROPERTY = "allowedTip"  # the tooltip to restore when the role may use the command
+
+
+def denied_tip(role: Role, permission: Permission) -> str:
+    return f"您的角色（{role.label}）无权“{permission.label}”，如需办理请联系系统管理员。"
+
+
+def permission_tip(role: Role, permission: Permission, allowed_tip: str) -> str:
+    return allowed_tip if allowed(role, permission) else denied_tip(role, permission)
 
 
 def build_actions(page: GridsPage) -> dict[str, QAction]:
@@ -77,6 +104,7 @@ def build_actions(page: GridsPage) -> dict[str, QAction]:
             tip = f"{tip}（{shortcut}）"
         action.setToolTip(tip)
         action.setStatusTip(tip)
+        action.setProperty(TIP_PROPERTY, tip)
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(handler)
         page.addAction(action)
@@ -89,13 +117,27 @@ def page_header(page: GridsPage) -> QHBoxLayout:
     title.setObjectName("pageTitle")
     page.summary_label = QLabel()
     page.summary_label.setStyleSheet("color: #5f6b78;")
+    page.role_note = QLabel()
+    page.role_note.setObjectName("roleNote")
+    page.role_note.setStyleSheet(
+        "color: #7a5b00; background: #fff4d6; border-radius: 3px; padding: 2px 8px;")
+    page.role_note.hide()
     page.tree.setStyleSheet(TREE_STYLE)
     row = QHBoxLayout()
     row.addWidget(title)
     row.addSpacing(12)
     row.addWidget(page.summary_label, 0, Qt.AlignmentFlag.AlignBottom)
     row.addStretch(1)
+    row.addWidget(page.role_note, 0, Qt.AlignmentFlag.AlignBottom)
     return row
+
+
+def read_only_note(role: Role) -> str:
+    """A word in the header when the role may change nothing on the page ("" otherwise)."""
+    if any(allowed(role, p) for p in (*ACTION_PERMISSIONS.values(), Permission.GRID_IMPORT)):
+        return ""
+    export = "和导出" if allowed(role, Permission.DATA_EXPORT) else ""
+    return f"只读：您的角色（{role.label}）可以查看{export}网格，不能修改"
 
 
 def _menu_button(text: str, menu: QMenu, tip: str) -> QToolButton:
@@ -124,6 +166,7 @@ def build_toolbar(page: GridsPage, actions: dict[str, QAction], files: GridFiles
     page.export_button = _menu_button("导出", files.export_menu, "导出网格表或网格人员表（Excel）")
     page.template_button = _menu_button("下载模板", files.template_menu, "下载 Excel 导入模板")
     for button in (page.import_button, page.export_button, page.template_button):
+        button.setProperty(TIP_PROPERTY, button.toolTip())
         bar.addWidget(button)
     return bar
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.grids import GridStatus, StaffingWarning, StaffRole
+from desktop.domain.permissions import Permission, allowed
 from desktop.services.boundaries import map_data
 from desktop.services.grid_staff import all_staffing_warnings, list_staff
 from desktop.services.grids import CommunityRow, GridRow, GridTree, grid_history, grid_tree
@@ -37,12 +38,18 @@ from ui.pages.base import Page
 from ui.pages.grid_commands import GridCommands
 from ui.pages.grid_files import GridFiles
 from ui.pages.grids_layout import (
+    ACTION_PERMISSIONS,
+    BUTTON_PERMISSIONS,
+    TIP_PROPERTY,
     build_actions,
     build_list_tab,
     build_map_tab,
     build_toolbar,
+    denied_tip,
     fit_columns,
     page_header,
+    permission_tip,
+    read_only_note,
 )
 from ui.widgets.grid_detail import GridDetail
 from ui.widgets.grid_map import GridMapView
@@ -123,6 +130,7 @@ class GridsPage(Page):
         self.tree.gridChosen.connect(self._on_tree_grid)
         self.show_retired.toggled.connect(lambda _on: self.run(self.reload()))
         self.detail.staffSelectionChanged.connect(self._update_actions)
+        self.detail.revealRequested.connect(self.commands.reveal_phone)
         self.map.gridClicked.connect(self.select_grid)
         self.colour_mode.currentIndexChanged.connect(
             lambda _i: self.map.set_colour_mode(self.colour_mode.currentData()))
@@ -294,6 +302,29 @@ class GridsPage(Page):
         self.search.selectAll()
 
     def _update_actions(self) -> None:
+        """Enable what the selection allows AND the role may do; a command the role may
+        not use stays disabled whatever is selected, its tooltip saying why."""
+        role = self.env.context.actor.role
+        for key, value in self._selection_enables().items():
+            permission = ACTION_PERMISSIONS[key]
+            action = self.grid_actions[key]
+            action.setEnabled(value and allowed(role, permission))
+            tip = permission_tip(role, permission, str(action.property(TIP_PROPERTY)))
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        for name, permission in BUTTON_PERMISSIONS.items():
+            button = getattr(self, name)
+            button.setEnabled(allowed(role, permission))
+            button.setToolTip(permission_tip(role, permission, str(button.property(TIP_PROPERTY))))
+        note = read_only_note(role)
+        self.role_note.setText(note)
+        self.role_note.setVisible(bool(note))
+        may_reveal = allowed(role, Permission.PERSONAL_DATA_REVEAL)
+        self.detail.set_reveal_permission(
+            may_reveal, "" if may_reveal else denied_tip(role, Permission.PERSONAL_DATA_REVEAL))
+
+    def _selection_enables(self) -> dict[str, bool]:
+        """Which commands the current selection makes sense for (ignoring the role)."""
         grids = self.selected_grids()
         one = grids[0] if len(grids) == 1 and grids[0].status is GridStatus.ACTIVE else None
         shown = one is not None and self.detail.grid is not None and self.detail.grid.id == one.id
@@ -303,10 +334,9 @@ class GridsPage(Page):
             "presence": bool(members), "end": shown and self.detail.selected_staff() is not None,
             "merge": len(grids) >= 2 and len({g.community_id for g in grids}) == 1
             and all(g.status is GridStatus.ACTIVE for g in grids),
-            "split": one is not None, "retire": one is not None,
+            "split": one is not None, "retire": one is not None, "community": True,
         }
-        for key, value in enabled.items():
-            self.grid_actions[key].setEnabled(value)
+        return enabled
 
     # --- dialogs ---------------------------------------------------------------------
     async def run_dialog(self, dialog: QDialog) -> bool:

@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
-from desktop.services.backup import backup_now
-from ui.dialogs.messages import show_error
 from ui.env import UiEnv
-from ui.pages.base import Page, page_slot
+from ui.pages.base import Page
 
 
 class GeneralTab(Page):
@@ -39,17 +37,12 @@ class GeneralTab(Page):
         folder_layout.addLayout(folders)
         buttons = QHBoxLayout()
         self.open_button = QPushButton("打开数据目录")
-        self.backup_button = QPushButton("立即备份数据库")
         self.open_button.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.root)))
         )
-        self.backup_button.clicked.connect(self._on_backup)
         buttons.addWidget(self.open_button)
-        buttons.addWidget(self.backup_button)
         buttons.addStretch(1)
         folder_layout.addLayout(buttons)
-        self.backup_result = QLabel()
-        folder_layout.addWidget(self.backup_result)
         about = QLabel(
             f"街道综合指挥分中心客户端 版本 {__version__}\n"
             "数据保存在本机，断网时可正常使用；升级程序不会影响数据目录。"
@@ -78,14 +71,3 @@ class GeneralTab(Page):
                 self.identity.addRow(caption, QLabel(value))
         self.loaded = True
 
-    @page_slot
-    async def _on_backup(self) -> None:
-        self.backup_button.setEnabled(False)
-        try:
-            target = await self.env.tasks.db(backup_now, self.env.context)
-            self.backup_result.setText(f"已备份到 {target}")
-            self.status_message.emit("数据库备份完成")
-        except OSError as error:
-            show_error(self, error)
-        finally:
-            self.backup_button.setEnabled(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.permissions import Permission, allowed
@@ -21,6 +22,10 @@ SETTINGS_TABS: tuple[tuple[str, str, Permission | None], ...] = (
 
 
 class SettingsPage(Page):
+    # The database file was swapped under the running program (a restore): nothing may
+    # read it again before a restart.
+    restart_required = Signal(str)
+
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
         title = QLabel("设置")
@@ -35,6 +40,8 @@ class SettingsPage(Page):
             tab: Page = getattr(importlib.import_module(module_name), class_name)(env)
             tab.status_message.connect(self.status_message)
             tab.data_changed.connect(self.data_changed)
+            if hasattr(tab, "restart_required"):
+                tab.restart_required.connect(self.restart_required)
             self.tab_pages[caption] = tab
             self.tabs.addTab(tab, caption)
         self.tabs.currentChanged.connect(self._on_tab)
