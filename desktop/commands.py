@@ -158,7 +158,7 @@ def cmd_export(home: Path | None, args: Namespace) -> str:
 
     context = _context(home)
     exporter = sheets.export_grids if args.what == "grids" else sheets.export_staff
-    count = exporter(context.uow(), path)
+    count = exporter(context.uow(), path, actor=context.actor)
     return f"已导出 {count} 行到 {path}"
 
 

@@ -77,7 +77,7 @@ def record(
         entity_id=entity_id, summary=summary,
         changes_json=json.dumps(
             {label: [_plain(old), _plain(new)] for label, (old, new) in (changes or {}).items()},
-            ensure_ascii=False, sort_keys=True,
+            ensure_ascii=False,  # insertion order kept: the fields as the form shows them
         ),
         prev_hash="", row_hash="",
     )
@@ -126,7 +126,11 @@ def verify(uow: UnitOfWork) -> ChainReport:
         for entry in uow.audit.in_order():
             count += 1
             if entry.prev_hash != expected_prev:
-                problems.append(f"第 {entry.id} 号记录之前的记录被删除、插入或篡改（链接不符）。")
+                missing = _missing_numbers(last_id, entry.id)
+                problems.append(
+                    f"第 {missing} 号记录被删除（链接不符）。" if missing else
+                    f"第 {entry.id} 号记录之前的记录被插入或篡改（链接不符）。"
+                )
                 first_bad = first_bad or entry.id
             if row_hash(entry) != entry.row_hash:
                 problems.append(f"第 {entry.id} 号记录的内容被修改（哈希不符）：{entry.summary}")
@@ -141,3 +145,11 @@ def verify(uow: UnitOfWork) -> ChainReport:
                 f"实有 {count} 条、最后一条为第 {last_id} 号：末尾的记录被删除或篡改。"
             )
     return ChainReport(count, problems, first_bad)
+
+
+def _missing_numbers(previous_id: int, current_id: int) -> str:
+    """Ids are sequential, so a gap names the deleted records ("5", "5–7")."""
+    if current_id - previous_id <= 1:
+        return ""
+    first, last = previous_id + 1, current_id - 1
+    return str(first) if first == last else f"{first}–{last}"

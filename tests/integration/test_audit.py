@@ -238,7 +238,7 @@ def _verify_cli(context: AppContext) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("sql", "named"), [
     ("UPDATE audit_record SET summary = '新建网格（已篡改）' WHERE id = 3", "第 3 号记录的内容被修改"),
-    ("DELETE FROM audit_record WHERE id = 3", "第 4 号记录之前"),
+    ("DELETE FROM audit_record WHERE id = 3", "第 3 号记录被删除"),
     ("DELETE FROM audit_record WHERE id = (SELECT max(id) FROM audit_record)", "最后一条为第 {last} 号，实有"),
 ], ids=["edited-row", "deleted-row", "deleted-last-row"])
 def test_cli_audit_verify_catches_tampering(sql: str, named: str, street: Street) -> None:

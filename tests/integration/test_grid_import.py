@@ -285,7 +285,7 @@ def test_export_then_import_into_a_fresh_street_gives_equal_grids(ctx: AppContex
                                                                   tmp_path: Path) -> None:
     _populate(ctx)
     path = tmp_path / "导出.xlsx"
-    assert export_grids(ctx.uow(), path) == 4  # the retired grid is exported too
+    assert export_grids(ctx.uow(), path, actor=ctx.actor) == 4  # the retired grid is exported too
 
     sheet = load_workbook(path)["网格"]
     assert sheet.freeze_panes == "A3"
@@ -426,7 +426,7 @@ def test_staff_export_masks_phones_and_does_not_reimport_masked(with_grids: AppC
     import_staff(with_grids.uow(), actor=with_grids.actor, path=path)
 
     out = tmp_path / "导出人员.xlsx"
-    assert export_staff(with_grids.uow(), out) == 2
+    assert export_staff(with_grids.uow(), out, actor=with_grids.actor) == 2
     sheet = load_workbook(out)["网格人员"]
     assert "个人信息保护法" in sheet["A1"].value
     assert [c.value for c in sheet[2]] == STAFF_HEADER
@@ -454,5 +454,5 @@ def test_cancelled_export_leaves_no_file(with_grids: AppContext, tmp_path: Path)
     token.cancel()
     target = tmp_path / "导出.xlsx"
     with pytest.raises(CancelledError):
-        export_grids(with_grids.uow(), target, cancel=token)
+        export_grids(with_grids.uow(), target, actor=with_grids.actor, cancel=token)
     assert list(tmp_path.glob("*导出*")) == []
