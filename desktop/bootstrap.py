@@ -42,7 +42,10 @@ class AppContext:
         """Upgrade the database to head (backing it up first); returns the backup path."""
         if not self.pending_migrations():
             return None
-        return migrate.upgrade(self.engine, self.paths.database, self.paths.backups)
+        from desktop.services.backup_files import write_verified_copy
+
+        return migrate.upgrade(self.engine, self.paths.database, self.paths.backups,
+                               copy=write_verified_copy)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,6 +9,7 @@ online backup API.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,12 +108,21 @@ def backup_file_name(reason: str, now: datetime | None = None) -> str:
     return f"subcenter-{stamp}-{reason}.sqlite3"
 
 
-def upgrade(engine: Engine, database: Path, backup_dir: Path, target: str = "head") -> Path | None:
+def upgrade(
+    engine: Engine,
+    database: Path,
+    backup_dir: Path,
+    target: str = "head",
+    *,
+    copy: Callable[[Path, Path], object] = backup_database,
+) -> Path | None:
     """Back the file up (if it exists and is not empty) and upgrade it; returns the
-    backup's path, or None for a brand-new file."""
+    backup's path, or None for a brand-new file. ``copy`` makes the backup: the app
+    passes one that verifies the copy before keeping it."""
     backup = None
     if database.exists() and database.stat().st_size > 0:
-        backup = backup_database(database, backup_dir / backup_file_name("before-migration"))
+        backup = backup_dir / backup_file_name("before-migration")
+        copy(database, backup)
     from alembic import command
 
     config = alembic_config()
