@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from local_db.models import (
     AuditHead,
     AuditRecord,
+    CalendarDay,
+    CalendarYear,
     Certificate,
     Community,
     DutyAssignment,
@@ -338,3 +340,32 @@ class RosterRepository:
             self.session.add(HeaderAlias(kind=kind, alias=alias, field=field))
         else:
             existing.field = field
+
+
+class CalendarRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def known_years(self) -> set[int]:
+        return set(self.session.scalars(select(CalendarYear.year)))
+
+    def days_of_year(self, year: int) -> Sequence[CalendarDay]:
+        return self.session.scalars(
+            select(CalendarDay).where(
+                CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+            ).order_by(CalendarDay.day)
+        ).all()
+
+    def replace_year(self, year: int, days: Sequence[CalendarDay], source: str,
+                     published_on: date | None, stamp: datetime) -> None:
+        """Swap a year's exceptions in one go (a new State Council notice replaces all)."""
+        for old in self.days_of_year(year):
+            self.session.delete(old)
+        self.session.flush()
+        self.session.add_all(days)
+        record = self.session.get(CalendarYear, year)
+        if record is None:
+            self.session.add(CalendarYear(year=year, source=source, published_on=published_on,
+                                          updated_at=stamp))
+        else:
+            record.source, record.published_on, record.updated_at = source, published_on, stamp

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from local_db.repositories import (
     AuditRepository,
+    CalendarRepository,
     GridRepository,
     RosterRepository,
     SubCenterRepository,
@@ -27,6 +28,7 @@ class UnitOfWork:
     sub_center: SubCenterRepository
     users: UserRepository
     roster: RosterRepository
+    calendar: CalendarRepository
     audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -38,6 +40,7 @@ class UnitOfWork:
         self.sub_center = SubCenterRepository(self.session)
         self.users = UserRepository(self.session)
         self.roster = RosterRepository(self.session)
+        self.calendar = CalendarRepository(self.session)
         self.audit = AuditRepository(self.session)
         return self
 

@@ -3,6 +3,7 @@
 from local_db.base import Base
 from local_db.models.accounts import User
 from local_db.models.audit import AuditHead, AuditRecord
+from local_db.models.calendar import CalendarDay, CalendarYear
 from local_db.models.grids import (
     Community,
     Grid,
@@ -28,6 +29,8 @@ __all__ = [
     "AuditHead",
     "AuditRecord",
     "Base",
+    "CalendarDay",
+    "CalendarYear",
     "Certificate",
     "Community",
     "DutyAssignment",
