@@ -48,6 +48,7 @@ from desktop.demo_data import (
     chinese_ordinal,
 )
 from desktop.demo_officers import DemoOfficer, demo_officers
+from desktop.demo_roster import add_demo_roster
 from desktop.demo_staff import (
     DemoGrid,
     Shortfalls,
@@ -85,6 +86,7 @@ class DemoSummary:
     people: int
     assignments: int
     presence_records: int
+    officers: int
     message: str
 
 
@@ -117,11 +119,12 @@ def build_demo_street(
         _add_grid_staff(staffer, grids, shortfalls, progress, cancel, total)
         cancel.raise_if_cancelled()
         _add_presence(uow, actor, staffer, shortfalls, _rng(seed, "presence"), on)
+        roster = add_demo_roster(uow, actor=actor, rng_seed=seed, on=on)
         progress(total - 1, total, "正在保存……")
         cancel.raise_if_cancelled()
         uow.commit()
     progress(total, total, "演示街道已载入")
-    return _summary(grids, staffer)
+    return _summary(grids, staffer, roster.officers)
 
 
 def _refuse_if_not_empty(uow: UnitOfWork) -> None:
@@ -208,18 +211,18 @@ def _add_presence(uow: UnitOfWork, actor: Actor, staffer: Staffer, shortfalls: S
     add_presence(JoinedUnitOfWork(uow), actor, staffer.tally, shortfalls, rng, on)
 
 
-def _summary(grids: list[DemoGrid], staffer: Staffer) -> DemoSummary:
+def _summary(grids: list[DemoGrid], staffer: Staffer, officers: int) -> DemoSummary:
     dedicated = sum(1 for grid in grids if grid.dedicated is not None)
     tally = staffer.tally
     message = (
         f"已载入演示街道“{STREET_NAME}”：{len(COMMUNITIES)} 个社区/村，"
         f"{len(grids) - dedicated} 个基础网格，{dedicated} 个专属网格，"
-        f"{len(tally.people)} 名网格工作人员。演示数据均为虚构，仅供熟悉功能；"
+        f"{len(tally.people)} 名网格工作人员，{officers} 名执法人员。演示数据均为虚构，仅供熟悉功能；"
         "正式使用请另选一个空的数据目录。"
     )
     return DemoSummary(
         street_name=STREET_NAME, communities=len(COMMUNITIES),
         base_grids=len(grids) - dedicated, dedicated_grids=dedicated,
         people=len(tally.people), assignments=tally.assignments,
-        presence_records=tally.presence_records, message=message,
+        presence_records=tally.presence_records, officers=officers, message=message,
     )

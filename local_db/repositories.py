@@ -292,6 +292,9 @@ class RosterRepository:
     def leave(self, leave_id: str) -> Leave | None:
         return self.session.get(Leave, leave_id)
 
+    def delete_leave(self, leave: Leave) -> None:
+        self.session.delete(leave)
+
     def leaves_between(self, start: date, end: date) -> Sequence[Leave]:
         return self.session.scalars(
             select(Leave).options(selectinload(Leave.officer))

@@ -57,7 +57,7 @@ class CertificateRow:
 
     @property
     def domain_labels(self) -> str:
-        return "、".join(domain.label for domain in EnforcementDomain if domain in self.domains)
+        return domain_labels(self.domains)
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def event_row(event: OfficerEvent) -> OfficerEventRow:
 def add_event(uow: UnitOfWork, officer: Officer, kind: OfficerEventKind, actor: Actor,
               summary: str) -> None:
     """One line of the person's history, in the caller's unit of work."""
-    uow.roster.add_event(OfficerEvent(officer_id=officer.id, kind=kind.value, occurred_at=now(),
+    uow.roster.add_event(OfficerEvent(officer=officer, kind=kind.value, occurred_at=now(),
                                       actor=actor.name, summary=summary))
 
 

@@ -136,6 +136,9 @@ class OfficerEvent(Base):
     actor: Mapped[str] = mapped_column(String(40), nullable=False)
     summary: Mapped[str] = mapped_column(Text, nullable=False)
 
+    # Lets the unit of work insert a new officer before the first line of their history.
+    officer: Mapped[Officer] = relationship()
+
 
 class HeaderAlias(Base):
     """A spreadsheet header a user mapped to a field once, remembered for next time

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,14 +20,18 @@ from openpyxl import Workbook
 from desktop.bootstrap import AppContext
 from desktop.domain.actor import LOCAL_ADMIN, Actor, Role
 from desktop.domain.grids import CommunityKind, GridCategory, GridKind, StaffRole
+from desktop.domain.identity import gb11643_check_digit
 from desktop.domain.permissions import ROLE_PERMISSIONS, Permission, allowed
-from desktop.services import grid_lifecycle, grid_staff, grids
+from desktop.domain.roster import Force, StaffingType, UnitKind
+from desktop.services import availability, grid_lifecycle, grid_staff, grids, roster, units
 from desktop.services.grid_lifecycle import SplitPart
 from desktop.services.grid_staff import PersonInput, StaffRow
 from desktop.services.grids import GridFields, GridRow
 
 STREET_CODE = "430102007"
 PHONE = "13812345678"
+OFFICER_ID = "43010219850612001" + gb11643_check_digit("43010219850612001")
+OTHER_ID = "43010219900315002" + gb11643_check_digit("43010219900315002")
 MASKED = "138****5678"
 LON, LAT, STEP = 112.98, 28.19, 0.002
 GRID_FILE, STAFF_FILE, BOUNDARY_FILE = "网格导入.xlsx", "人员导入.xlsx", "边界.geojson"
@@ -39,6 +44,7 @@ class Street:
     one: GridRow
     two: GridRow
     member: StaffRow  # a 网格员 of ``one`` with the phone ``PHONE``
+    officer_id: str  # a "1" officer on the roster, on duty today
 
 
 def fields(name: str, population: int = 300) -> GridFields:
@@ -55,10 +61,12 @@ def build_street(context: AppContext, folder: Path) -> Street:
     two = grids.create_grid(uow(), actor=admin, community_id=community.id, fields=fields("东风二网格"))
     member = grid_staff.assign_staff(uow(), actor=admin, grid_id=one.id, role=StaffRole.MEMBER,
                                      person=PersonInput("李红", PHONE, "街道城管科"))
+    officer = roster.create_officer(uow(), actor=admin, data=roster.OfficerInput(
+        "王强", OFFICER_ID, Force.STREET, StaffingType.CIVIL_SERVANT, squad="一中队"))
     folder.mkdir(parents=True, exist_ok=True)
     for write in (grid_file, staff_file, boundary_file):
         write(folder)
-    return Street(context, folder, one, two, member)
+    return Street(context, folder, one, two, member, officer.id)
 
 
 def snapshot(context: AppContext) -> list[str]:
@@ -230,6 +238,13 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
     "export_audit": (Permission.AUDIT_VIEW, _export_audit),
     "create_user": (Permission.ACCOUNT_MANAGE, _create_user),
     "backup_now": (Permission.BACKUP_MANAGE, _backup),
+    "create_officer": (Permission.ROSTER_EDIT, lambda s, a: roster.create_officer(
+        _uow(s), actor=a, data=roster.OfficerInput(
+            "赵敏", OTHER_ID, Force.STREET, StaffingType.CIVIL_SERVANT))),
+    "create_unit": (Permission.UNIT_EDIT, lambda s, a: units.create_unit(
+        _uow(s), actor=a, data=units.UnitInput("区水务局", UnitKind.DEPARTMENT))),
+    "set_duty": (Permission.DUTY_EDIT, lambda s, a: availability.set_duty(
+        _uow(s), actor=a, day=date.today(), officer_id=s.officer_id)),
 }
 
 # Permissions no service checks yet, and why. The guard tests fail when a Permission is
@@ -238,8 +253,5 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
 NOT_ENFORCED_YET: dict[Permission, str] = {
     Permission.GRID_VIEW: "every role holds it; the read services take no actor yet",
     Permission.SETTINGS_EDIT: "no settings-editing service exists yet",
-    Permission.ROSTER_EDIT: "the roster services are not written yet",
     Permission.ROSTER_IMPORT: "the roster import is not written yet",
-    Permission.UNIT_EDIT: "the department/应哨人 directory services are not written yet",
-    Permission.DUTY_EDIT: "the emergency-whistle duty roster is not written yet",
 }

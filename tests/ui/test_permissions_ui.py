@@ -132,8 +132,18 @@ def test_the_audit_tab_is_shown_to_a_director(qtbot, ui_env, street) -> None:  #
     assert "审计日志" in [page.tabs.tabText(i) for i in range(page.tabs.count())]
 
 
+# Permissions whose UI lives on another page, with the test that shows it disabled.
+OTHER_PAGES: dict[Permission, str] = {
+    Permission.ROSTER_EDIT: "tests/ui/test_roster_page.py",
+    Permission.ROSTER_IMPORT: "tests/ui/test_roster_page.py",
+    Permission.UNIT_EDIT: "tests/ui/test_roster_page.py",
+    Permission.DUTY_EDIT: "tests/ui/test_roster_page.py",
+}
+
+
 def test_every_permission_has_a_ui_case_or_a_stated_reason() -> None:
-    assert set(PAGE_ACTIONS) | set(SETTINGS_TABS) | set(NOT_ENFORCED_YET) == set(Permission)
+    covered = set(PAGE_ACTIONS) | set(SETTINGS_TABS) | set(NOT_ENFORCED_YET) | set(OTHER_PAGES)
+    assert covered == set(Permission)
 
 
 # --- personal data ---------------------------------------------------------------------------
