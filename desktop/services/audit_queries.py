@@ -36,6 +36,14 @@ ENTITY_LABELS = {
     "database": "数据库",
     "backup_settings": "备份设置",
     "sub_center": "分中心",
+    "calendar_year": "节假日安排",
+    "officer": "执法人员",
+    "certificate": "执法证",
+    "roster": "执法人员花名册",
+    "unit": "单位名录",
+    "unit_responder": "应哨人",
+    "leave": "请假",
+    "duty": "应急值班",
 }
 
 

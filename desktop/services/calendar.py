@@ -164,6 +164,8 @@ def set_year(uow: UnitOfWork, *, actor: Actor, year: int, days: Sequence[Calenda
     that breaks the rules of a State Council notice, storing nothing."""
     require(actor, Permission.SETTINGS_EDIT)
     _check_year_number(year)
+    if source is CalendarSource.PACKAGE:
+        raise ValidationError("来源", "内置数据随程序提供，不能写入数据库；请选择区平台同步或管理员导入。")
     if not days:
         raise ValidationError("节假日安排", f"{year}年没有任何日期，未保存。")
     check = check_year(year, days)
