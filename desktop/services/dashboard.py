@@ -1,11 +1,14 @@
-"""The figures of the 工作台 (the daily overview). Later issues add demands, whistles,
-letters and certificates to ``Overview``."""
+"""The figures of the 工作台 (the daily overview): the grids and their staffing
+warnings, the enforcement force available today and the certificates about to expire.
+Later issues add demands, whistles and letters to ``Overview``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desktop.domain.grids import GridKind, StaffingWarning
+from desktop.services.availability import force_domain_counts
+from desktop.services.certificates import CertificateWarning, expiring_certificates
 from desktop.services.grid_staff import all_staffing_warnings, current_month
 from local_db.unit_of_work import UnitOfWork
 
@@ -20,11 +23,15 @@ class Overview:
     population: int
     staff: int
     staffing_warnings: list[StaffingWarning]
+    certified_available: int = 0
+    certificate_warnings: list[CertificateWarning] = field(default_factory=list)
 
 
 def overview(uow: UnitOfWork, *, month: str | None = None) -> Overview:
     month = month or current_month()
     warnings = all_staffing_warnings(uow, month=month)
+    counts = force_domain_counts(uow)
+    certificates = expiring_certificates(uow)
     with uow:
         communities = [c for c in uow.grids.communities() if not c.retired]
         grids = uow.grids.all()
@@ -38,4 +45,6 @@ def overview(uow: UnitOfWork, *, month: str | None = None) -> Overview:
             population=sum(g.population for g in grids),
             staff=len(people),
             staffing_warnings=warnings,
+            certified_available=counts.total_certified,
+            certificate_warnings=certificates,
         )

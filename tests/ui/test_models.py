@@ -86,3 +86,19 @@ def test_staff_row_shows_masked_phone_and_days(filled):
     assert [model.index(0, c).data() for c in (0, 1, 2, 4)] == [
         "张晓明", "网格员", "138****5678", "10 天"]
     assert model.index(0, 4).data(Qt.ItemDataRole.BackgroundRole) is not None  # below 15 days
+
+
+def test_dashboard_certificate_model(qtmodeltester, context):  # type: ignore[no-untyped-def]
+    from desktop.demo import build_demo_street
+    from desktop.services.certificates import expiring_certificates
+    from ui.pages.dashboard_page import CERTIFICATE_COLUMNS
+
+    build_demo_street(context)
+    rows = expiring_certificates(context.uow())
+    assert any(w.days_left < 0 for w in rows) and any(w.days_left >= 0 for w in rows)
+    model: RowTableModel[object] = RowTableModel(CERTIFICATE_COLUMNS)
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    expired = next(i for i, w in enumerate(rows) if w.days_left < 0)
+    assert model.index(expired, 4).data().startswith("已过期")
+    assert "不能从事执法" in model.index(expired, 4).data(Qt.ItemDataRole.ToolTipRole)

@@ -43,3 +43,5 @@ def test_every_page_with_the_demo_street(qtbot, ui_env) -> None:
     run(qtbot, ui_env, dashboard.reload())
     settle(qtbot, ui_env)
     assert int(dashboard.cards["base_grids"].value_label.text()) >= 50
+    assert int(dashboard.cards["certified"].value_label.text()) > 10
+    assert dashboard.certificates_model.rowCount() >= 1  # the demo has expiring certificates
