@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
-from pathlib import Path, PurePath
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+TocEntry = tuple[str, str, str]  # (dest_name, src_name, typecode)
 
 APP_NAME = "subcenter"
 DISPLAY_NAME = "街道综合指挥分中心"
@@ -32,20 +34,24 @@ DATA_SUFFIXES = {
 # PyInstaller's import scan cannot see them all: collect them whole.
 APP_PACKAGES = ("desktop", "ui", "local_db", "resources")
 # Never in the bundle: tests, the reference district server, development tools, other
-# Qt bindings qasync probes for, and the Qt modules the app does not use.
+# Qt bindings qasync probes for, and the Qt modules a widgets app has no use for (QML,
+# Qt Quick, WebEngine, designer/help/test tooling). PyInstaller only collects modules
+# something imports, so these names matter when a dependency drags one in; a module the
+# app may well use later (QtCharts, QtPdf, QtPrintSupport, QtSvg) is not listed.
 EXCLUDED_MODULES = (
     "tests", "district", "local_db.make_migration", "local_db.migrations",
     "pytest", "_pytest", "pytestqt", "hypothesis", "fitz", "pymupdf", "ruff",
-    "importlinter", "grimp", "pip", "tkinter", "_tkinter", "IPython", "PIL",
+    "importlinter", "grimp", "pip", "tkinter", "_tkinter", "IPython", "yaml", "pygments",
     "PyQt5", "PyQt6", "PySide2",
-    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets",
-    "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtWebEngineCore",
-    "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel", "PySide6.QtDesigner",
-    "PySide6.QtHelp", "PySide6.QtUiTools", "PySide6.QtTest", "PySide6.QtSql",
-    "PySide6.QtNetwork", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets",
-    "PySide6.QtConcurrent", "PySide6.QtXml", "PySide6.QtDBus", "PySide6.QtLabsStyleKit",
-    "PySide6.QtQmlFeatures", "PySide6.QtPdf", "PySide6.QtPdfWidgets",
-    "PySide6.QtMultimedia", "PySide6.QtCharts", "PySide6.QtDataVisualization",
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
+    "PySide6.QtQuickTest", "PySide6.QtQuick3D", "PySide6.QtQmlFeatures",
+    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
+    "PySide6.QtWebChannel", "PySide6.QtWebView", "PySide6.QtDesigner", "PySide6.QtHelp",
+    "PySide6.QtUiTools", "PySide6.QtTest", "PySide6.QtLabsStyleKit",
+    # PyInstaller's PySide6 hooks add these two; the app talks HTTP through httpx and never
+    # uses D-Bus itself (QtGui's own D-Bus use goes through libQt6DBus, which stays).
+    # Leaving QtNetwork in costs 5 MB (it links Kerberos).
+    "PySide6.QtNetwork", "PySide6.QtDBus",
 )
 
 KEPT_TRANSLATIONS = {"qtbase_zh_CN.qm"}
@@ -58,16 +64,17 @@ KEPT_PLUGIN_FOLDERS = {
     "wayland-graphics-integration-client", "wayland-shell-integration",
 }
 DROPPED_PLUGINS = re.compile(
-    r"(qeglfs|qlinuxfb|qminimalegl|qvkkhrdisplay|qvnc|qdirect2d|qtvirtualkeyboard"
+    r"(qeglfs|qlinuxfb|qminimalegl|qvkkhrdisplay|qvnc|qdirect2d|qtvirtualkeyboard|qgtk3"
     r"|qpdf|qtga|qtiff|qwbmp|qwebp)[^/]*$",
     re.IGNORECASE,
 )
-# Qt libraries (Linux .so, Windows .dll, macOS frameworks) only the trimmed modules use.
+# Qt libraries (Linux .so, Windows .dll, macOS frameworks) only the excluded modules and
+# the dropped plugins use. On Linux, prune_orphans also removes whatever else they left.
 DROPPED_QT_LIBRARIES = re.compile(
-    r"(^|/)(lib)?Qt6?(Quick|Qml|WebEngine|WebChannel|WebSockets|Pdf|VirtualKeyboard"
-    r"|Designer|Help|Test|Sql|Multimedia|3D|Charts|DataVisualization|Graphs|Location"
-    r"|Positioning|Sensors|SerialPort|RemoteObjects|Scxml|StateMachine|TextToSpeech"
-    r"|HttpServer|Bluetooth|Nfc|SpatialAudio|ShaderTools|LabsStyleKit|UiTools)[^/]*$",
+    r"(^|/)(lib)?Qt6?(Quick|Qml|WebEngine|WebChannel|WebView|VirtualKeyboard|Designer|Help"
+    r"|UiTools|Test|3D|ShaderTools|LabsStyleKit|Graphs|Location|Scxml|StateMachine"
+    r"|RemoteObjects|Sensors|SerialPort|SerialBus|Bluetooth|Nfc|HttpServer|SpatialAudio"
+    r"|TextToSpeech)[^/]*$",
     re.IGNORECASE,
 )
 # Software OpenGL for Qt Quick on Windows (20 MB); a widgets app paints without it.
@@ -110,7 +117,7 @@ def data_files(root: Path) -> list[tuple[str, str]]:
 
 def keep_in_bundle(dest_name: str) -> bool:
     """False for a collected file the app does not need (see the module's rules)."""
-    path = PurePath(dest_name).as_posix()
+    path = _posix(dest_name)
     name = path.rsplit("/", 1)[-1]
     if name.lower() in DROPPED_FILES:
         return False
@@ -126,9 +133,74 @@ def keep_in_bundle(dest_name: str) -> bool:
     return DROPPED_QT_LIBRARIES.search(path) is None
 
 
-def trim(entries: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str, str]]:
+def trim(entries: Iterable[TocEntry]) -> Iterator[TocEntry]:
     """A PyInstaller TOC (dest_name, src_name, typecode) without the unneeded files."""
     return (entry for entry in entries if keep_in_bundle(entry[0]))
+
+
+# Shared libraries loaded with dlopen() rather than linked: no kept file names them.
+LOADED_AT_RUN_TIME = re.compile(r"^(libpython|libdbus-1)")
+
+
+def _posix(path: str) -> str:
+    """A TOC path with ``/`` separators (Windows TOCs use ``\\``, on any host)."""
+    return path.replace("\\", "/")
+
+
+def _basename(path: str) -> str:
+    return _posix(path).rsplit("/", 1)[-1]
+
+
+def _is_shared_library(entry: TocEntry) -> bool:
+    dest, _src, typecode = entry
+    name = _basename(dest)
+    return (typecode == "BINARY" and name.startswith("lib") and ".so" in name
+            and "/plugins/" not in f"/{_posix(dest)}")
+
+
+def prune_orphans(entries: Iterable[TocEntry],
+                  imports_of: Callable[[str], Iterable[str]]) -> list[TocEntry]:
+    """Drop Linux shared libraries that no kept binary links against.
+
+    PyInstaller collects a plugin's libraries before ``trim`` drops the plugin (GTK,
+    cairo and pango stay behind the GTK theme plugin, Kerberos behind QtNetwork). Starting
+    from every extension module, plugin and executable, follow the link-time imports
+    (``imports_of(source path)`` gives the names) and keep only the libraries reached.
+    """
+    entries = list(entries)
+    libraries = {_basename(e[0]): e for e in entries if _is_shared_library(e)}
+    stack = [e for e in entries if e[2] in {"BINARY", "EXTENSION", "EXECUTABLE"}
+             and _basename(e[0]) not in libraries]
+    stack += [e for name, e in libraries.items() if LOADED_AT_RUN_TIME.match(name)]
+    reached = {_basename(e[0]) for e in stack}
+    while stack:
+        entry = stack.pop()
+        for imported in imports_of(entry[1]):
+            name = _basename(imported)
+            if name in libraries and name not in reached:
+                reached.add(name)
+                stack.append(libraries[name])
+    return [e for e in entries if not _is_shared_library(e) or _basename(e[0]) in reached]
+
+
+def drop_dangling_symlinks(entries: Iterable[TocEntry],
+                           collected: Iterable[TocEntry]) -> list[TocEntry]:
+    """``entries`` without the SYMLINK entries whose target is no longer ``collected``
+    (PyInstaller lists the top-level links to Qt's libraries among the datas)."""
+    files = {_posix(e[0]) for e in collected if e[2] != "SYMLINK"}
+    return [e for e in entries if e[2] != "SYMLINK" or _symlink_target(e) in files]
+
+
+def _symlink_target(entry: TocEntry) -> str:
+    """Bundle-relative path a SYMLINK entry points to (its source is relative to it)."""
+    dest, target, _typecode = entry
+    parts = _posix(dest).split("/")[:-1]
+    for part in _posix(target).split("/"):
+        if part == "..":
+            parts.pop()
+        elif part not in {"", "."}:
+            parts.append(part)
+    return "/".join(parts)
 
 
 def macos_minimum(pyside_dist_info: Path | None) -> str:

@@ -56,10 +56,15 @@ def allowed(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def _holders(permission: Permission) -> str:
+    roles = [role.label for role in Role if allowed(role, permission)]
+    return "、".join(roles) if roles else "具备该权限的人员"
+
+
 def require(actor: Actor, permission: Permission) -> None:
     """Refuse, in Chinese, when the actor's role lacks ``permission``."""
     if not allowed(actor.role, permission):
         raise PermissionDeniedError(
             f"您的角色（{actor.role.label}）无权“{permission.label}”。"
-            "如确需办理，请联系系统管理员调整账号角色。"
+            f"如确需办理，请由{_holders(permission)}办理，或请系统管理员调整账号角色。"
         )

@@ -13,7 +13,7 @@ permissions and audit once for the whole batch.
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -247,9 +247,9 @@ def update_officer(uow: UnitOfWork, *, actor: Actor, officer_id: str, data: Offi
     """Save an edited person; refused when someone else saved it since it was read."""
     require(actor, Permission.ROSTER_EDIT)
     day = today()
-    values = data.validated(on=day)
     with uow:
         officer = load_officer(uow, officer_id)
+        values = _keeping_masked(data, officer).validated(on=day)
         if officer.version != expected_version:
             raise ConflictError(f"“{officer.name}”的信息已被其他用户修改，请刷新后重新编辑。")
         unit = _resolve_unit(uow, values)
@@ -265,6 +265,18 @@ def update_officer(uow: UnitOfWork, *, actor: Actor, officer_id: str, data: Offi
                      summary=f"修改执法队伍人员信息：{describe(officer)}", changes=changes)
         uow.commit()
         return officer_row(officer, day)
+
+
+def _keeping_masked(data: OfficerInput, officer: Officer) -> OfficerInput:
+    """The edit form shows the ID number and phone masked; a field still holding exactly
+    the masked value was not touched, so the stored number is kept. (A masked value can
+    never be a valid number, so this cannot swallow a real edit.)"""
+    kept: dict[str, str] = {}
+    if "*" in data.id_number and data.id_number.strip() == mask_id_number(officer.id_number):
+        kept["id_number"] = officer.id_number
+    if "*" in data.phone and data.phone.strip() == mask_phone(officer.phone):
+        kept["phone"] = officer.phone
+    return replace(data, **kept) if kept else data
 
 
 def _history_of_changes(uow: UnitOfWork, officer: Officer, actor: Actor,

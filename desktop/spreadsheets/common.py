@@ -266,3 +266,23 @@ def tick(index: int, total: int, verb: str, progress: ProgressCallback,
     if index % PROGRESS_EVERY == 0 or index == total:
         cancel.raise_if_cancelled()
         progress(index, total, f"{verb}第 {index}/{total} 行")
+
+
+# --- for importers that find their own header (the roster's two-level headers) ---------
+
+
+def open_xlsx(path: Path) -> Workbook:
+    """Open an xlsx read-only, refusing (in Chinese) a missing, old or broken file."""
+    return _open_workbook(Path(path))
+
+
+def data_sheets(workbook: Workbook, preferred: str) -> list[Any]:
+    """The sheets to look at, ``preferred`` first, the 「填写说明」 sheet left out."""
+    return _pick_sheet(workbook, preferred)
+
+
+def sheet_values(sheet: Any, name: str, progress: ProgressCallback = no_progress,
+                 cancel: CancelToken = NEVER_CANCELLED) -> list[tuple[Any, ...]]:
+    """Every row of a sheet as values (row N at index N-1), trailing empty rows dropped."""
+    sheet.reset_dimensions()  # some writers store a wrong used range
+    return _read_rows(sheet, name, progress, cancel)

@@ -122,7 +122,10 @@ def _contextual(parent: str, child: str) -> RosterField | None:
     return None
 
 
-def _field_of(value: str) -> RosterField | None:
+def field_of(value: RosterField | str | None) -> RosterField | None:
+    """A field from itself, its code ("cert_number") or its label ("执法证号")."""
+    if value is None or isinstance(value, RosterField):
+        return value
     try:
         return RosterField(value)
     except ValueError:
@@ -144,10 +147,10 @@ class Vocabulary:
         built = {key_of(alias): field for field, aliases in BUILT_IN.items()
                  for alias in (field.label, *aliases)}
         known = {key_of(alias): f for alias, code in remembered.items()
-                 if (f := _field_of(code)) is not None}
+                 if (f := field_of(code)) is not None}
         picked: dict[str, RosterField | None] = {}
         for header, value in (chosen or {}).items():
-            picked[key_of(header)] = _field_of(value) if value else None
+            picked[key_of(header)] = field_of(value) if value else None
         return cls(picked, known, built)
 
     def resolve(self, key: str) -> tuple[RosterField | None, str]:
@@ -263,10 +266,7 @@ def _double(top: Sequence[Any], below: Sequence[Any], vocabulary: Vocabulary,
         elif not lower[position]:
             parent = ""
         child = lower[position]
-        if child and parent:
-            text = f"{parent}/{child}"
-        else:
-            text = child or upper[position]
+        text = f"{parent}/{child}" if child and parent else child or upper[position]
         if text:
             field, source = vocabulary.resolve(key_of(text))
             columns.append(HeaderColumn(position, text, field, source))
@@ -282,11 +282,15 @@ def find_header(rows: Sequence[Sequence[Any]], vocabulary: Vocabulary) -> Header
     or as two, names every required field; else the closest one (for the message);
     ``None`` when no row names any field at all."""
     best: HeaderLayout | None = None
+    singles = [_single(row, vocabulary, index)
+               for index, row in enumerate(rows[:HEADER_SEARCH_ROWS + 1])]
     for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        layout = _single(rows[index], vocabulary, index)
-        if index + 1 < len(rows):
+        layout = singles[index]
+        if index + 1 < len(singles):
+            # Two rows only when together they say more than either alone: a title or
+            # "填报单位：…" row above a one-row header is not a parent row.
             double = _double(rows[index], rows[index + 1], vocabulary, index)
-            if _score(double) > _score(layout):
+            if _score(double) > max(_score(layout), _score(singles[index + 1])):
                 layout = double
         if layout.complete:
             return layout

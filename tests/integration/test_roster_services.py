@@ -374,3 +374,35 @@ def test_every_change_is_audited_with_personal_data_masked(context, unit) -> Non
     assert rows[3][3]["状态"] == ["在岗", "请假"]
     report = audit.verify(context.uow())
     assert report.ok and report.checked == 4
+
+
+def test_masked_numbers_left_in_the_edit_form_keep_the_stored_ones(context, street):  # type: ignore[no-untyped-def]
+    from desktop.domain.actor import Actor, Role
+    from desktop.domain.identity import gb11643_check_digit
+    from desktop.domain.roster import Force, StaffingType
+    from desktop.services import roster
+
+    director = Actor("赵主任", Role.DIRECTOR)  # may reveal personal data, one at a time
+    first17 = "43010219800101001"
+    full = first17 + gb11643_check_digit(first17)
+    created = roster.create_officer(context.uow(), actor=context.actor, data=roster.OfficerInput(
+        "孙立", full, Force.STREET, StaffingType.CIVIL_SERVANT, phone="13912345678"))
+    edited = roster.update_officer(
+        context.uow(), actor=context.actor, officer_id=created.id,
+        expected_version=created.version,
+        data=roster.OfficerInput("孙立", created.id_number_masked, Force.STREET,
+                                 StaffingType.CIVIL_SERVANT, phone=created.phone_masked,
+                                 position="队长"))
+    assert edited.position == "队长"
+    assert roster.reveal_id_number(context.uow(), actor=director, officer_id=created.id) == full
+    # a real change still goes through, and a blank phone removes it
+    second17 = "43010219800101002"
+    corrected = second17 + gb11643_check_digit(second17)
+    again = roster.update_officer(
+        context.uow(), actor=context.actor, officer_id=created.id,
+        expected_version=edited.version,
+        data=roster.OfficerInput("孙立", corrected, Force.STREET, StaffingType.CIVIL_SERVANT,
+                                 phone="", position="队长"))
+    assert again.phone_masked == ""
+    assert roster.reveal_id_number(context.uow(), actor=director,
+                                   officer_id=created.id) == corrected

@@ -24,9 +24,7 @@ class PageSpec:
 PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "工作台", "ui.pages.dashboard_page:DashboardPage"),
     PageSpec("grids", "网格", "ui.pages.grids_page:GridsPage"),
-    PageSpec("roster", "执法队伍", planned=(
-        "管理“1+X+Y”综合执法力量：街道综合行政执法队、区直部门下沉执法人员和协同力量，"
-        "执法证及有效期提醒、请假与值班表、花名册导入导出。")),
+    PageSpec("roster", "执法队伍", "ui.pages.roster_page:RosterPage"),
     PageSpec("actions", "联合行动", planned=(
         "联合执法行动的计划、合法性检查（两名以上持证执法人员、执法领域、时间冲突）、"
         "审批、通知与结果登记，以及辅助排班。")),
