@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SMOKE_RESULT_ENV = "SUBCENTER_SMOKE_RESULT"
+SMOKE_ARTIFACTS_ENV = "SUBCENTER_SMOKE_ARTIFACTS"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +51,7 @@ def run_gui(args: Namespace) -> int:
     # The app decides when to quit (closing the splash must not end the event loop).
     app.setQuitOnLastWindowClosed(False)
     app.setApplicationName("subcenter")
+    app.setDesktopFileName("subcenter")  # Wayland matches the menu entry and its icon
     app.setApplicationDisplayName("街道综合指挥分中心")
     install_look(app)
     loop = qasync.QEventLoop(app)
@@ -115,6 +117,7 @@ async def _show_main_window(
     elapsed = await painted
     log.info("main window painted after %.3f s", elapsed)
     if args.smoke:
+        await _write_smoke_artifacts(env)
         return _finish_smoke(window, env, elapsed)
     from ui.background import BackgroundJobs
 
@@ -125,6 +128,17 @@ async def _show_main_window(
     await closed
     jobs.stop()
     return 0
+
+
+async def _write_smoke_artifacts(env: UiEnv) -> None:
+    """Installer checks: with SUBCENTER_SMOKE_ARTIFACTS=DIR the smoke run also writes a
+    PDF and an xlsx there (desktop.smoke), proving the frozen app's bundled parts work."""
+    folder = os.environ.get(SMOKE_ARTIFACTS_ENV)
+    if folder:
+        from desktop.smoke import write_smoke_artifacts
+
+        paths = await env.tasks.db(write_smoke_artifacts, env.context, Path(folder))
+        log.info("smoke artifacts written: %s", ", ".join(str(path) for path in paths))
 
 
 def _finish_smoke(window: MainWindow, env: UiEnv, elapsed: float) -> int:

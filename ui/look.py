@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from resources import resource_path
@@ -33,6 +33,9 @@ def prepare_high_dpi() -> None:
 def install_look(app: QApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     install_translations(app)
+    icon = resource_path("icons", "subcenter.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     family = choose_ui_font()
     font = QFont(family, 10)
     app.setFont(font)

@@ -94,6 +94,7 @@ def write_staff_list_pdf(
         str(path), pagesize=landscape(A4), leftMargin=20 * mm, rightMargin=20 * mm,
         topMargin=18 * mm, bottomMargin=18 * mm, title=f"{street_name}网格工作人员名单",
         author=street_name, invariant=1,
+        initialFontName=font,  # otherwise reportlab names an unembedded Helvetica on each page
     )
     document.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     with uow:

@@ -58,7 +58,7 @@ REQUIRED = (F.NAME, F.ID_NUMBER, F.FORCE)
 CERTIFICATE_FIELDS = (F.CERT_NUMBER, F.CERT_AUTHORITY, F.CERT_DOMAINS, F.CERT_FROM, F.CERT_UNTIL)
 
 BUILT_IN: Mapping[RosterField, tuple[str, ...]] = {
-    F.NAME: ("姓名", "名字", "人员姓名", "执法人员姓名", "执法人员"),
+    F.NAME: ("姓名", "名字", "人员姓名", "执法人员姓名"),
     F.GENDER: ("性别",),
     F.ID_NUMBER: ("身份证号", "身份证号码", "公民身份号码", "身份证", "居民身份证号码",
                   "身份证件号码", "证件号码", "身份号码"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.benchmarks.cases_roster_import import roster_import_case
 from tests.benchmarks.cases_startup import startup_case
 from tests.benchmarks.harness import print_table, run_case, write_json
 
@@ -41,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _prepare(args.home)
     repetitions = 3 if args.quick else 7
-    results = [run_case(case, repetitions) for case in (startup_case(args.home),)]
+    cases = (
+        startup_case(args.home),
+        roster_import_case(args.home / "roster-import", rows=1_000 if args.quick else 10_000),
+    )
+    results = [run_case(case, repetitions) for case in cases]
     print_table(results)
     if args.json:
         write_json(results, args.json)
