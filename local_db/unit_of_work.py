@@ -12,6 +12,8 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from local_db.demand_queries import DemandQueries
+from local_db.demand_repository import DemandRepository
 from local_db.repositories import (
     AuditRepository,
     CalendarRepository,
@@ -20,6 +22,7 @@ from local_db.repositories import (
     SubCenterRepository,
     UserRepository,
 )
+from local_db.responsibility_repository import ResponsibilityRepository
 
 
 class UnitOfWork:
@@ -29,6 +32,9 @@ class UnitOfWork:
     users: UserRepository
     roster: RosterRepository
     calendar: CalendarRepository
+    demands: DemandRepository
+    demand_queries: DemandQueries
+    responsibilities: ResponsibilityRepository
     audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -41,6 +47,9 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.roster = RosterRepository(self.session)
         self.calendar = CalendarRepository(self.session)
+        self.demands = DemandRepository(self.session)
+        self.demand_queries = DemandQueries(self.session)
+        self.responsibilities = ResponsibilityRepository(self.session)
         self.audit = AuditRepository(self.session)
         return self
 

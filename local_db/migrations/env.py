@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from local_db.migrate import include_name
 from local_db.models import Base
 
 config = context.config
@@ -19,6 +20,7 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -4,6 +4,20 @@ from local_db.base import Base
 from local_db.models.accounts import User
 from local_db.models.audit import AuditHead, AuditRecord
 from local_db.models.calendar import CalendarDay, CalendarYear
+from local_db.models.demands import (
+    Attachment,
+    Demand,
+    DemandAttachment,
+    DemandCategory,
+    DemandStep,
+    DemandUnit,
+    ExtensionRequest,
+    Handover,
+    ResponsibilityItem,
+    ResponsibilityListVersion,
+    Whistle,
+    WhistleTarget,
+)
 from local_db.models.grids import (
     Community,
     Grid,
@@ -26,6 +40,7 @@ from local_db.models.roster import (
 from local_db.models.subcenter import SubCenter
 
 __all__ = [
+    "Attachment",
     "AuditHead",
     "AuditRecord",
     "Base",
@@ -33,19 +48,30 @@ __all__ = [
     "CalendarYear",
     "Certificate",
     "Community",
+    "Demand",
+    "DemandAttachment",
+    "DemandCategory",
+    "DemandStep",
+    "DemandUnit",
     "DutyAssignment",
+    "ExtensionRequest",
     "Grid",
     "GridAssignment",
     "GridEvent",
     "GridLineage",
     "GridPerson",
     "GridPresence",
+    "Handover",
     "HeaderAlias",
     "Leave",
     "Officer",
     "OfficerEvent",
+    "ResponsibilityItem",
+    "ResponsibilityListVersion",
     "SubCenter",
     "Unit",
     "UnitResponder",
     "User",
+    "Whistle",
+    "WhistleTarget",
 ]

@@ -49,7 +49,9 @@ def test_models_equal_migrations(tmp_path: Path) -> None:
     context.migrate()
     with context.engine.connect() as connection:
         diff = compare_metadata(
-            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+            MigrationContext.configure(connection, opts={
+                "compare_type": True, "include_name": migrate.include_name}),
+            Base.metadata,
         )
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 
