@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="在空的数据目录中生成演示街道")
     demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+    demo.add_argument("--scale", action="store_true",
+                      help="大规模数据集（约 100 万件诉求，用于性能测试，需数分钟）")
 
     commands.add_parser("migrate", help="将数据库升级到最新版本（升级前自动备份）")
     backup = commands.add_parser("backup", help="立即备份数据库")
@@ -101,9 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
                             ("export", "导出到 Excel 文件（网格人员名单、执法人员花名册也可导出为 .pdf）"),
                             ("template", "生成导入模板")):
         sub = commands.add_parser(verb, help=help_text)
-        kinds = {"import": ("grids", "staff", "boundaries", "roster"),
-                 "export": ("grids", "staff", "roster"), "template": ("grids", "staff")}[verb]
+        kinds = {"import": ("grids", "staff", "boundaries", "roster", "responsibilities"),
+                 "export": ("grids", "staff", "roster", "demands"),
+                 "template": ("grids", "staff")}[verb]
         sub.add_argument("what", choices=kinds, help="grids 网格 / staff 网格人员 / roster 执法人员花名册"
+                         " / responsibilities 属地管理事项清单 / demands 诉求（.xlsx 或 .csv）"
                          + (" / boundaries 网格边界（GeoJSON 或 Shapefile）" if verb == "import" else ""))
         sub.add_argument("file", help="文件路径")
     return parser

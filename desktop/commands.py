@@ -40,6 +40,10 @@ def cmd_demo(home: Path | None, args: Namespace) -> str:
 
     context = _context(home)
     summary = build_demo_street(context, seed=args.seed)
+    if args.scale:
+        from desktop.demo_scale import add_scale_data
+
+        return f"{summary.message}\n{add_scale_data(context, seed=args.seed).message}"
     return f"{summary.message}\n数据目录：{context.paths.root}"
 
 
@@ -141,6 +145,10 @@ def cmd_import(home: Path | None, args: Namespace) -> str:
         from desktop.spreadsheets.roster import import_roster
 
         return import_roster(context.uow(), actor=context.actor, path=path).message
+    if args.what == "responsibilities":
+        from desktop.spreadsheets.responsibilities import import_responsibility_list
+
+        return import_responsibility_list(context.uow(), actor=context.actor, path=path).message
     from desktop.spreadsheets import grids as sheets
 
     importer = sheets.import_grids if args.what == "grids" else sheets.import_staff
@@ -153,6 +161,8 @@ def cmd_export(home: Path | None, args: Namespace) -> str:
         return _export_staff_pdf(home, Path(args.file))
     if args.what == "roster":
         return _export_roster(home, Path(args.file))
+    if args.what == "demands":
+        return _export_demands(home, Path(args.file))
     path = _xlsx_target(args.file)
     from desktop.spreadsheets import grids as sheets
 
@@ -192,6 +202,18 @@ def _export_roster(home: Path | None, path: Path) -> str:
     context = _context(home)
     count = export_roster(context.uow(), path, actor=context.actor)
     return f"已导出 {count} 名执法人员到 {path}"
+
+
+def _export_demands(home: Path | None, path: Path) -> str:
+    from desktop.spreadsheets.demands import export_demands
+
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise ValidationError("文件", f"{path} 应以 .xlsx 或 .csv 结尾。")
+    if not path.parent.exists():
+        raise ValidationError("文件", f"目录 {path.parent} 不存在。")
+    context = _context(home)
+    count = export_demands(context.uow(), path, actor=context.actor)
+    return f"已导出 {count} 件诉求到 {path}"
 
 
 def cmd_template(_home: Path | None, args: Namespace) -> str:

@@ -25,12 +25,20 @@ class Permission(LabeledEnum):
     ROSTER_IMPORT = ("roster.import", "导入执法人员花名册")
     UNIT_EDIT = ("unit.edit", "维护区直部门与应哨人名录")
     DUTY_EDIT = ("duty.edit", "排定应急哨值班表")
+    DEMAND_INTAKE = ("demand.intake", "受理诉求")
+    DEMAND_HANDLE = ("demand.handle", "研判、派遣、督办、结案诉求")
+    DEMAND_APPROVE = ("demand.approve", "审批延期与退单")
+    WHISTLE_CALL = ("whistle.call", "吹哨与记录部门报到")
+    RESPONSIBILITY_EDIT = ("responsibility.edit", "导入属地管理事项清单")
 
 
 _EVERY_ROLE = frozenset({Permission.GRID_VIEW})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OPERATOR: _EVERY_ROLE | {Permission.DATA_EXPORT},
+    Role.OPERATOR: _EVERY_ROLE | {
+        Permission.DATA_EXPORT, Permission.DEMAND_INTAKE, Permission.DEMAND_HANDLE,
+        Permission.WHISTLE_CALL,
+    },
     Role.GRID_ADMIN: _EVERY_ROLE | {
         Permission.GRID_EDIT, Permission.GRID_STAFF_EDIT, Permission.GRID_IMPORT,
         Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL,
@@ -38,7 +46,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DIRECTOR: _EVERY_ROLE | {
         Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL, Permission.AUDIT_VIEW,
         Permission.ROSTER_EDIT, Permission.ROSTER_IMPORT, Permission.UNIT_EDIT,
-        Permission.DUTY_EDIT,
+        Permission.DUTY_EDIT, Permission.DEMAND_INTAKE, Permission.DEMAND_HANDLE,
+        Permission.DEMAND_APPROVE, Permission.WHISTLE_CALL,
     },
     Role.CLERK: _EVERY_ROLE | {Permission.DATA_EXPORT},
     # The system administrator keeps the install running: accounts, backups, settings,
@@ -48,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DATA_EXPORT, Permission.ACCOUNT_MANAGE, Permission.BACKUP_MANAGE,
         Permission.AUDIT_VIEW, Permission.SETTINGS_EDIT, Permission.ROSTER_EDIT,
         Permission.ROSTER_IMPORT, Permission.UNIT_EDIT, Permission.DUTY_EDIT,
+        Permission.RESPONSIBILITY_EDIT,
     },
 }
 

@@ -253,5 +253,10 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
 NOT_ENFORCED_YET: dict[Permission, str] = {
     Permission.GRID_VIEW: "every role holds it; the read services take no actor yet",
     Permission.SETTINGS_EDIT: "no settings-editing service exists yet",
+    Permission.DEMAND_INTAKE: "the demand services are being written",
+    Permission.DEMAND_HANDLE: "the demand services are being written",
+    Permission.DEMAND_APPROVE: "the demand services are being written",
+    Permission.WHISTLE_CALL: "the whistle services are being written",
+    Permission.RESPONSIBILITY_EDIT: "the responsibility-list import is being written",
     Permission.ROSTER_IMPORT: "the roster import is not written yet",
 }
