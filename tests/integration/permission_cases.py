@@ -23,7 +23,16 @@ from desktop.domain.grids import CommunityKind, GridCategory, GridKind, StaffRol
 from desktop.domain.identity import gb11643_check_digit
 from desktop.domain.permissions import ROLE_PERMISSIONS, Permission, allowed
 from desktop.domain.roster import Force, StaffingType, UnitKind
-from desktop.services import availability, grid_lifecycle, grid_staff, grids, roster, units
+from desktop.domain.workdays import CalendarException, CalendarSource
+from desktop.services import (
+    availability,
+    calendar,
+    grid_lifecycle,
+    grid_staff,
+    grids,
+    roster,
+    units,
+)
 from desktop.services.grid_lifecycle import SplitPart
 from desktop.services.grid_staff import PersonInput, StaffRow
 from desktop.services.grids import GridFields, GridRow
@@ -243,6 +252,9 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
             "赵敏", OTHER_ID, Force.STREET, StaffingType.CIVIL_SERVANT))),
     "create_unit": (Permission.UNIT_EDIT, lambda s, a: units.create_unit(
         _uow(s), actor=a, data=units.UnitInput("区水务局", UnitKind.DEPARTMENT))),
+    "set_calendar_year": (Permission.SETTINGS_EDIT, lambda s, a: calendar.set_year(
+        _uow(s), actor=a, year=2027, source=CalendarSource.IMPORT,
+        days=[CalendarException(date(2027, 1, 1), False, "元旦")])),
     "set_duty": (Permission.DUTY_EDIT, lambda s, a: availability.set_duty(
         _uow(s), actor=a, day=date.today(), officer_id=s.officer_id)),
 }
@@ -252,7 +264,6 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
 # SERVICE_CASES (and the UI tables) when its service is written.
 NOT_ENFORCED_YET: dict[Permission, str] = {
     Permission.GRID_VIEW: "every role holds it; the read services take no actor yet",
-    Permission.SETTINGS_EDIT: "no settings-editing service exists yet",
     Permission.DEMAND_INTAKE: "the demand services are being written",
     Permission.DEMAND_HANDLE: "the demand services are being written",
     Permission.DEMAND_APPROVE: "the demand services are being written",

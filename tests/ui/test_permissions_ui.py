@@ -138,6 +138,7 @@ OTHER_PAGES: dict[Permission, str] = {
     Permission.ROSTER_IMPORT: "tests/ui/test_roster_page.py",
     Permission.UNIT_EDIT: "tests/ui/test_roster_page.py",
     Permission.DUTY_EDIT: "tests/ui/test_roster_page.py",
+    Permission.SETTINGS_EDIT: "tests/ui/test_calendar_tab.py",
 }
 
 
