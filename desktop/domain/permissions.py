@@ -71,10 +71,13 @@ def _holders(permission: Permission) -> str:
     return "、".join(roles) if roles else "具备该权限的人员"
 
 
+def denied_message(role: Role, permission: Permission) -> str:
+    """The one sentence for a refusal: the service raises it, the UI shows it as a tip."""
+    return (f"您的角色（{role.label}）无权“{permission.label}”。"
+            f"如确需办理，请由{_holders(permission)}办理，或请系统管理员调整账号角色。")
+
+
 def require(actor: Actor, permission: Permission) -> None:
     """Refuse, in Chinese, when the actor's role lacks ``permission``."""
     if not allowed(actor.role, permission):
-        raise PermissionDeniedError(
-            f"您的角色（{actor.role.label}）无权“{permission.label}”。"
-            f"如确需办理，请由{_holders(permission)}办理，或请系统管理员调整账号角色。"
-        )
+        raise PermissionDeniedError(denied_message(actor.role, permission))

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.actor import Role
-from desktop.domain.permissions import Permission, allowed
+from desktop.domain.permissions import Permission
+from ui.pages.work_page import TIP_PROPERTY, read_only_note
 
 if TYPE_CHECKING:
     from ui.pages.grid_files import GridFiles
@@ -70,15 +71,6 @@ ACTION_PERMISSIONS: dict[str, Permission] = {
 BUTTON_PERMISSIONS: dict[str, Permission] = {
     "import_button": Permission.GRID_IMPORT, "export_button": Permission.DATA_EXPORT,
 }
-TIP_PROPERTY = "allowedTip"  # the tooltip to restore when the role may use the command
-
-
-def denied_tip(role: Role, permission: Permission) -> str:
-    return f"您的角色（{role.label}）无权“{permission.label}”，如需办理请联系系统管理员。"
-
-
-def permission_tip(role: Role, permission: Permission, allowed_tip: str) -> str:
-    return allowed_tip if allowed(role, permission) else denied_tip(role, permission)
 
 
 def build_actions(page: GridsPage) -> dict[str, QAction]:
@@ -130,14 +122,6 @@ def page_header(page: GridsPage) -> QHBoxLayout:
     row.addStretch(1)
     row.addWidget(page.role_note, 0, Qt.AlignmentFlag.AlignBottom)
     return row
-
-
-def read_only_note(role: Role) -> str:
-    """A word in the header when the role may change nothing on the page ("" otherwise)."""
-    if any(allowed(role, p) for p in (*ACTION_PERMISSIONS.values(), Permission.GRID_IMPORT)):
-        return ""
-    export = "和导出" if allowed(role, Permission.DATA_EXPORT) else ""
-    return f"只读：您的角色（{role.label}）可以查看{export}网格，不能修改"
 
 
 def _menu_button(text: str, menu: QMenu, tip: str) -> QToolButton:
@@ -254,3 +238,8 @@ def build_map_tab(page: GridsPage) -> QWidget:
     layout.addLayout(top)
     layout.addWidget(page.map, 1)
     return tab
+
+
+def page_read_only_note(role: Role) -> str:
+    """A word in the header when the role may change nothing on this page."""
+    return read_only_note(role, (*ACTION_PERMISSIONS.values(), Permission.GRID_IMPORT), "网格")

@@ -11,14 +11,12 @@ screen so tests can drive it like a user.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -31,35 +29,32 @@ from desktop.domain.permissions import Permission, allowed
 from desktop.services.boundaries import map_data
 from desktop.services.grid_staff import all_staffing_warnings, list_staff
 from desktop.services.grids import CommunityRow, GridRow, GridTree, grid_history, grid_tree
-from ui.dialogs.form_dialog import await_dialog
 from ui.env import UiEnv
 from ui.models.grid_list import GridFilterProxy, GridListRow, grid_table_model
-from ui.pages.base import Page
 from ui.pages.grid_commands import GridCommands
 from ui.pages.grid_files import GridFiles
 from ui.pages.grids_layout import (
     ACTION_PERMISSIONS,
     BUTTON_PERMISSIONS,
-    TIP_PROPERTY,
     build_actions,
     build_list_tab,
     build_map_tab,
     build_toolbar,
-    denied_tip,
     fit_columns,
     page_header,
-    permission_tip,
-    read_only_note,
+    page_read_only_note,
 )
+from ui.pages.work_page import TIP_PROPERTY, WorkPage, denied_tip, permission_tip
 from ui.widgets.grid_detail import GridDetail
 from ui.widgets.grid_map import GridMapView
 from ui.widgets.grid_tree import GridTreeWidget
 
-LAST_DIR_KEY = "grids_last_dir"
 NAME_COLUMN = 1
 
 
-class GridsPage(Page):
+class GridsPage(WorkPage):
+    last_dir_key = "grids_last_dir"
+
     title = "网格"
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
@@ -316,7 +311,7 @@ class GridsPage(Page):
             button = getattr(self, name)
             button.setEnabled(allowed(role, permission))
             button.setToolTip(permission_tip(role, permission, str(button.property(TIP_PROPERTY))))
-        note = read_only_note(role)
+        note = page_read_only_note(role)
         self.role_note.setText(note)
         self.role_note.setVisible(bool(note))
         may_reveal = allowed(role, Permission.PERSONAL_DATA_REVEAL)
@@ -339,52 +334,4 @@ class GridsPage(Page):
         return enabled
 
     # --- dialogs ---------------------------------------------------------------------
-    async def run_dialog(self, dialog: QDialog) -> bool:
-        """Show a dialog without blocking the loop, exposed as ``active_dialog``."""
-        self.active_dialog = dialog
-        try:
-            return await await_dialog(dialog) == QDialog.DialogCode.Accepted
-        finally:
-            self.active_dialog = None
-            dialog.deleteLater()
-
-    async def changed(self, message: str, select: Sequence[str] | None = None) -> None:
-        """After a change: tell the status bar and the other pages, then reload."""
-        self.status_message.emit(message)
-        self.data_changed.emit()
-        await self.reload(select=select)
-
     # --- files and messages (tests replace the file choosers) -------------------------
-    def ask_open_path(self, title: str, file_filter: str) -> str | None:
-        path, _chosen = QFileDialog.getOpenFileName(self, title, self._last_dir(), file_filter)
-        return self._remember(path)
-
-    def ask_save_path(self, title: str, name: str, file_filter: str) -> str | None:
-        start = f"{self._last_dir()}/{name}" if self._last_dir() else name
-        path, _chosen = QFileDialog.getSaveFileName(self, title, start, file_filter)
-        if path and not path.lower().endswith(".xlsx") and "xlsx" in file_filter:
-            path += ".xlsx"
-        return self._remember(path)
-
-    def _last_dir(self) -> str:
-        return str(self.env.context.settings.get(LAST_DIR_KEY, ""))
-
-    def _remember(self, path: str) -> str | None:
-        if not path:
-            return None
-        self.env.context.settings.set(LAST_DIR_KEY, str(Path(path).parent))
-        return path
-
-    def notify(self, title: str, text: str, details: Sequence[str] = ()) -> None:
-        """Tell the user what an import or export did, without blocking the loop."""
-        self.last_notice = (title, text, list(details))
-        self.status_message.emit(text.splitlines()[0])
-        box = QMessageBox(QMessageBox.Icon.Information, title, text,
-                          QMessageBox.StandardButton.Ok, self)
-        if details:
-            box.setDetailedText("\n".join(details))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _code: setattr(self, "notice_box", None))
-        self.notice_box = box
-        box.open()
-

@@ -31,17 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.actor import Role
-from desktop.domain.permissions import Permission, allowed
+from desktop.domain.permissions import Permission
 from desktop.domain.roster import Force
 from desktop.services.certificates import CertificateWarning
 from desktop.services.roster_rows import OfficerRow
 from ui.pages.grids_layout import TOOLBAR_STYLE, TREE_STYLE
+from ui.pages.work_page import TIP_PROPERTY, read_only_note
 
 if TYPE_CHECKING:
     from ui.pages.roster_page import RosterPage
 
 ROSTER_TOOLBAR_STYLE = TOOLBAR_STYLE.replace("#gridsToolbar", "#rosterToolbar")
-TIP_PROPERTY = "allowedTip"
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 10
 BANNER_SHOWN = 3
 FORCE_GROUPS = {Force.STREET: "1 · 街道执法队", Force.SUNK: "X · 区直部门下沉",
@@ -60,22 +60,6 @@ BUTTON_PERMISSIONS: dict[str, Permission] = {
 }
 EDIT_PERMISSIONS = (Permission.ROSTER_EDIT, Permission.ROSTER_IMPORT, Permission.UNIT_EDIT,
                     Permission.DUTY_EDIT)
-
-
-def denied_tip(role: Role, permission: Permission) -> str:
-    return f"您的角色（{role.label}）无权“{permission.label}”，如需办理请联系系统管理员。"
-
-
-def permission_tip(role: Role, permission: Permission, allowed_tip: str) -> str:
-    return allowed_tip if allowed(role, permission) else denied_tip(role, permission)
-
-
-def read_only_note(role: Role) -> str:
-    """A word in the header when the role may change nothing on the page ("" otherwise)."""
-    if any(allowed(role, p) for p in EDIT_PERMISSIONS):
-        return ""
-    export = "和导出" if allowed(role, Permission.DATA_EXPORT) else ""
-    return f"只读：您的角色（{role.label}）可以查看{export}执法队伍，不能修改"
 
 
 def make_action(page: QWidget, text: str, shortcut: str, tip: str) -> QAction:
@@ -325,3 +309,8 @@ def _group_item(parent: QTreeWidget | QTreeWidgetItem, caption: str, count: int,
     item.setToolTip(0, caption)
     item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
+
+
+def page_read_only_note(role: Role) -> str:
+    """A word in the header when the role may change nothing on this page."""
+    return read_only_note(role, EDIT_PERMISSIONS, "执法队伍")

@@ -13,18 +13,16 @@ on screen so tests can drive it like a user. The other tabs are ``Page``s of the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.domain.permissions import Permission, allowed
 from desktop.services.certificates import CertificateWarning, expiring_certificates
 from desktop.services.roster import list_officers, officer_history
 from desktop.services.roster_rows import OfficerRow
 from desktop.services.units import UnitRow, list_units
-from ui.dialogs.form_dialog import await_dialog
 from ui.env import UiEnv
 from ui.models.officer_list import OfficerFilterProxy, officer_table_model
 from ui.pages.base import Page
@@ -34,28 +32,27 @@ from ui.pages.roster_layout import (
     ACTION_PERMISSIONS,
     BUTTON_PERMISSIONS,
     GROUP_ROLE,
-    TIP_PROPERTY,
     banner_html,
     build_actions,
     build_banner,
     build_people_tab,
     build_toolbar,
-    denied_tip,
     fill_groups,
     fit_officer_columns,
     page_header,
-    permission_tip,
-    read_only_note,
+    page_read_only_note,
 )
 from ui.pages.roster_tabs import CountsTab, DutyTab, LeaveTab
 from ui.pages.roster_units import UnitsTab
+from ui.pages.work_page import TIP_PROPERTY, WorkPage, denied_tip, permission_tip
 from ui.widgets.officer_detail import OfficerDetail
 
-LAST_DIR_KEY = "roster_last_dir"
 TAB_TITLES = ("人员", "力量统计", "请假日历", "应急值班表", "单位名录")
 
 
-class RosterPage(Page):
+class RosterPage(WorkPage):
+    last_dir_key = "roster_last_dir"
+
     title = "执法队伍"
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
@@ -266,7 +263,7 @@ class RosterPage(Page):
             button = getattr(self, name)
             button.setEnabled(allowed(role, permission))
             button.setToolTip(permission_tip(role, permission, str(button.property(TIP_PROPERTY))))
-        note = read_only_note(role)
+        note = page_read_only_note(role)
         self.role_note.setText(note)
         self.role_note.setVisible(bool(note))
         may_reveal = allowed(role, Permission.PERSONAL_DATA_REVEAL)
@@ -274,50 +271,4 @@ class RosterPage(Page):
             may_reveal, "" if may_reveal else denied_tip(role, Permission.PERSONAL_DATA_REVEAL))
 
     # --- dialogs ---------------------------------------------------------------------
-    async def run_dialog(self, dialog: QDialog) -> bool:
-        """Show a dialog without blocking the loop, exposed as ``active_dialog``."""
-        self.active_dialog = dialog
-        try:
-            return await await_dialog(dialog) == QDialog.DialogCode.Accepted
-        finally:
-            self.active_dialog = None
-            dialog.deleteLater()
-
-    async def changed(self, message: str, select: str | None = None) -> None:
-        """After a change: tell the status bar and the other pages, then reload."""
-        self.status_message.emit(message)
-        self.data_changed.emit()
-        await self.reload(select=select)
-
     # --- files and messages (tests replace the file choosers) -------------------------
-    def ask_open_path(self, title: str, file_filter: str) -> str | None:
-        path, _chosen = QFileDialog.getOpenFileName(self, title, self._last_dir(), file_filter)
-        return self._remember(path)
-
-    def ask_save_path(self, title: str, name: str, file_filter: str) -> str | None:
-        start = f"{self._last_dir()}/{name}" if self._last_dir() else name
-        path, _chosen = QFileDialog.getSaveFileName(self, title, start, file_filter)
-        suffix = Path(name).suffix
-        if path and suffix and not path.lower().endswith(suffix):
-            path += suffix
-        return self._remember(path)
-
-    def _last_dir(self) -> str:
-        return str(self.env.context.settings.get(LAST_DIR_KEY, ""))
-
-    def _remember(self, path: str) -> str | None:
-        if not path:
-            return None
-        self.env.context.settings.set(LAST_DIR_KEY, str(Path(path).parent))
-        return path
-
-    def notify(self, title: str, text: str) -> None:
-        """Tell the user what an import, export or change did, without blocking the loop."""
-        self.last_notice = (title, text)
-        self.status_message.emit(text.splitlines()[0])
-        box = QMessageBox(QMessageBox.Icon.Information, title, text,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _code: setattr(self, "notice_box", None))
-        self.notice_box = box
-        box.open()

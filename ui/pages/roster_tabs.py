@@ -30,10 +30,9 @@ from ui.env import UiEnv
 from ui.pages.base import Page, page_slot
 from ui.pages.roster_layout import (
     ROSTER_TOOLBAR_STYLE,
-    TIP_PROPERTY,
     make_action,
-    permission_tip,
 )
+from ui.pages.work_page import TIP_PROPERTY, permission_tip
 from ui.widgets.duty_table import DutyTable
 from ui.widgets.leave_calendar import LeaveCalendar
 from ui.widgets.roster_counts import CountsView

@@ -1,0 +1,106 @@
+"""What every working page shares: dialogs shown without blocking the loop, file
+choosers that remember their folder (and that tests replace), a non-blocking notice,
+and commands enabled only when both the selection and the role allow them.
+
+Subclasses set ``last_dir_key`` and implement ``reload(select=...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from desktop.domain.actor import Role
+from desktop.domain.permissions import Permission, allowed, denied_message
+from ui.dialogs.form_dialog import await_dialog
+from ui.pages.base import Page
+
+TIP_PROPERTY = "allowedTip"  # the tooltip a control shows when the role may use it
+
+
+def denied_tip(role: Role, permission: Permission) -> str:
+    return denied_message(role, permission)
+
+
+def permission_tip(role: Role, permission: Permission, allowed_tip: str) -> str:
+    return allowed_tip if allowed(role, permission) else denied_tip(role, permission)
+
+
+def read_only_note(role: Role, edit_permissions: Iterable[Permission], subject: str) -> str:
+    """A word in the header when the role may change nothing on the page ("" otherwise)."""
+    if any(allowed(role, permission) for permission in edit_permissions):
+        return ""
+    export = "和导出" if allowed(role, Permission.DATA_EXPORT) else ""
+    return f"只读：您的角色（{role.label}）可以查看{export}{subject}，不能修改"
+
+
+def gate(control: Any, permission: Permission, role: Role, wanted: bool = True) -> None:
+    """Enable ``control`` (a QAction or a widget) when the selection wants it and the
+    role may use it; its tooltip says why not."""
+    control.setEnabled(wanted and allowed(role, permission))
+    tip = permission_tip(role, permission, str(control.property(TIP_PROPERTY) or ""))
+    control.setToolTip(tip)
+    if hasattr(control, "setStatusTip"):
+        control.setStatusTip(tip)
+
+
+class WorkPage(Page):
+    last_dir_key = "last_dir"
+    active_dialog: QDialog | None = None
+    last_notice: tuple[str, str, list[str]] | None = None
+    notice_box: QMessageBox | None = None
+
+    async def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog without blocking the loop, exposed as ``active_dialog``."""
+        self.active_dialog = dialog
+        try:
+            return await await_dialog(dialog) == QDialog.DialogCode.Accepted
+        finally:
+            self.active_dialog = None
+            dialog.deleteLater()
+
+    async def changed(self, message: str, select: Any = None) -> None:
+        """After a change: tell the status bar and the other pages, then reload."""
+        self.status_message.emit(message)
+        self.data_changed.emit()
+        await self.reload(select=select)  # type: ignore[call-arg]
+
+    # --- files (tests replace these choosers) ------------------------------------------
+    def ask_open_path(self, title: str, file_filter: str) -> str | None:
+        path, _chosen = QFileDialog.getOpenFileName(self, title, self._last_dir(), file_filter)
+        return self._remember(path)
+
+    def ask_save_path(self, title: str, name: str, file_filter: str) -> str | None:
+        start = f"{self._last_dir()}/{name}" if self._last_dir() else name
+        path, _chosen = QFileDialog.getSaveFileName(self, title, start, file_filter)
+        suffix = Path(name).suffix
+        if path and suffix and not path.lower().endswith(suffix.lower()):
+            path += suffix
+        return self._remember(path)
+
+    def _last_dir(self) -> str:
+        return str(self.env.context.settings.get(self.last_dir_key, ""))
+
+    def _remember(self, path: str) -> str | None:
+        if not path:
+            return None
+        self.env.context.settings.set(self.last_dir_key, str(Path(path).parent))
+        return path
+
+    # --- messages ----------------------------------------------------------------------
+    def notify(self, title: str, text: str, details: Sequence[str] = ()) -> None:
+        """Tell the user what an import, export or change did, without blocking the loop."""
+        self.last_notice = (title, text, list(details))
+        self.status_message.emit(text.splitlines()[0])
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText("\n".join(details))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _code: setattr(self, "notice_box", None))
+        self.notice_box = box
+        box.open()
