@@ -47,7 +47,9 @@ from desktop.demo_data import (
     CommunitySpec,
     chinese_ordinal,
 )
+from desktop.demo_demands import add_demo_demands
 from desktop.demo_officers import DemoOfficer, demo_officers
+from desktop.demo_responsibilities import add_demo_responsibilities
 from desktop.demo_roster import add_demo_roster
 from desktop.demo_staff import (
     DemoGrid,
@@ -120,6 +122,8 @@ def build_demo_street(
         cancel.raise_if_cancelled()
         _add_presence(uow, actor, staffer, shortfalls, _rng(seed, "presence"), on)
         roster = add_demo_roster(uow, actor=actor, rng_seed=seed, on=on)
+        add_demo_responsibilities(uow, actor=actor, on=on)
+        add_demo_demands(uow, actor=actor, rng_seed=seed, on=on)
         progress(total - 1, total, "正在保存……")
         cancel.raise_if_cancelled()
         uow.commit()

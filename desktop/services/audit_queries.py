@@ -44,6 +44,11 @@ ENTITY_LABELS = {
     "unit_responder": "应哨人",
     "leave": "请假",
     "duty": "应急值班",
+    "responsibility_list": "属地管理事项清单",
+    "demand": "诉求",
+    "demand_attachment": "诉求附件",
+    "demand_extension": "延期申请",
+    "whistle": "吹哨",
 }
 
 

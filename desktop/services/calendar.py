@@ -199,6 +199,11 @@ def _store(uow: UnitOfWork, actor: Actor, year: int, days: Sequence[CalendarExce
             "调休上班天数": (old.makeup_workdays if old else None, makeup),
             "发布日期": (old.published_on if old else None, published_on),
         })
+    # Deadlines that waited for this year are computed now, in the same transaction.
+    from desktop.services.demand_flow import refresh_flagged_deadlines  # it reads calendars too
+
+    uow.flush()
+    refresh_flagged_deadlines(uow, calendar_in(uow))
     return stamp
 
 

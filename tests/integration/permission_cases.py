@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from desktop.bootstrap import AppContext
 from desktop.domain.actor import LOCAL_ADMIN, Actor, Role
+from desktop.domain.deadlines import DemandKind, DemandNature, DemandSource
 from desktop.domain.grids import CommunityKind, GridCategory, GridKind, StaffRole
 from desktop.domain.identity import gb11643_check_digit
 from desktop.domain.permissions import ROLE_PERMISSIONS, Permission, allowed
@@ -27,6 +28,7 @@ from desktop.domain.workdays import CalendarException, CalendarSource
 from desktop.services import (
     availability,
     calendar,
+    demands,
     grid_lifecycle,
     grid_staff,
     grids,
@@ -44,6 +46,7 @@ OTHER_ID = "43010219900315002" + gb11643_check_digit("43010219900315002")
 MASKED = "138****5678"
 LON, LAT, STEP = 112.98, 28.19, 0.002
 GRID_FILE, STAFF_FILE, BOUNDARY_FILE = "网格导入.xlsx", "人员导入.xlsx", "边界.geojson"
+LIST_FILE = "事项清单.xlsx"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Street:
     two: GridRow
     member: StaffRow  # a 网格员 of ``one`` with the phone ``PHONE``
     officer_id: str  # a "1" officer on the roster, on duty today
+    demand_id: str = ""  # a demand being handled, with a 延期 request waiting for approval
 
 
 def fields(name: str, population: int = 300) -> GridFields:
@@ -73,9 +77,33 @@ def build_street(context: AppContext, folder: Path) -> Street:
     officer = roster.create_officer(uow(), actor=admin, data=roster.OfficerInput(
         "王强", OFFICER_ID, Force.STREET, StaffingType.CIVIL_SERVANT, squad="一中队"))
     folder.mkdir(parents=True, exist_ok=True)
-    for write in (grid_file, staff_file, boundary_file):
+    for write in (grid_file, staff_file, boundary_file, list_file):
         write(folder)
-    return Street(context, folder, one, two, member, officer.id)
+    return Street(context, folder, one, two, member, officer.id, _demand_in_handling(context))
+
+
+def _demand_in_handling(context: AppContext) -> str:
+    """A demand taken in, routed to its community, being handled, with a pending 延期.
+    Built with the non-committing building blocks in one transaction: fixture data, no
+    audit rows (the audit tests count those of their own calls)."""
+    from desktop.clock import now
+    from desktop.domain.demand_states import DemandAction, HandlingLevel
+    from desktop.services.calendar import calendar_in
+    from desktop.services.demand_extensions import add_extension_request
+    from desktop.services.demand_flow import ActionInput, add_demand, apply_action
+
+    operator, at = Actor("坐席甲", Role.OPERATOR), now()
+    with context.uow() as uow:
+        calendar = calendar_in(uow)
+        demand = add_demand(uow, actor=operator, data=_demand_input(), at=at, calendar=calendar)
+        routing = ActionInput(routing=demands.Routing(HandlingLevel.COMMUNITY))
+        for action in (DemandAction.TRIAGE, DemandAction.DISPATCH, DemandAction.START):
+            apply_action(uow, demand, action, actor=operator, at=at, calendar=calendar,
+                         data=routing if action is DemandAction.TRIAGE else None)
+        add_extension_request(uow, demand, actor=operator, at=at, workdays=2,
+                              reason="需等待检测报告")
+        uow.commit()
+        return demand.id
 
 
 def snapshot(context: AppContext) -> list[str]:
@@ -134,6 +162,15 @@ def staff_file(folder: Path) -> Path:
     sheet.append([f"{STREET_CODE}001002", "东风二网格", "王五", "网格员", "13900001111", "街道", None,
                   None, None])
     path = folder / STAFF_FILE
+    book.save(path)
+    return path
+
+
+def list_file(folder: Path) -> Path:
+    book = Workbook()
+    book.active.append(["事项编号", "事项类型", "事项名称", "主体责任单位", "配合责任单位"])
+    book.active.append(["CG-001", "城市管理", "占道经营", "区城管执法局", "街道"])
+    path = folder / LIST_FILE
     book.save(path)
     return path
 
@@ -207,8 +244,33 @@ def _backup(street: Street, actor: Actor) -> object:
     return backup_now(street.context, street.folder / "备份.sqlite3", actor=actor)
 
 
+def _import_list(street: Street, actor: Actor) -> object:
+    from desktop.spreadsheets.responsibilities import import_responsibility_list
+
+    return import_responsibility_list(street.context.uow(), actor=actor,
+                                      path=street.folder / LIST_FILE)
+
+
 def _uow(street: Street):  # type: ignore[no-untyped-def]
     return street.context.uow()
+
+
+def _demand_input() -> demands.IntakeInput:
+    return demands.IntakeInput("商户占道经营", "黄兴中路商户把货架摆上人行道", DemandKind.ENFORCEMENT,
+                               DemandSource.HOTLINE, DemandNature.COMPLAINT, reporter_phone=PHONE)
+
+
+def _demand_version(street: Street) -> int:
+    return demands.get_demand(_uow(street), street.demand_id).demand.version
+
+
+def _decide_extension(street: Street, actor: Actor) -> object:
+    from desktop.services.demand_extensions import decide_extension
+
+    detail = demands.get_demand(_uow(street), street.demand_id)
+    assert detail.pending_extension is not None
+    return decide_extension(_uow(street), actor=actor, request_id=detail.pending_extension.id,
+                            expected_version=detail.demand.version, approve=True)
 
 
 SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
@@ -257,6 +319,16 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
         days=[CalendarException(date(2027, 1, 1), False, "元旦")])),
     "set_duty": (Permission.DUTY_EDIT, lambda s, a: availability.set_duty(
         _uow(s), actor=a, day=date.today(), officer_id=s.officer_id)),
+    "intake_demand": (Permission.DEMAND_INTAKE, lambda s, a: demands.intake_demand(
+        _uow(s), actor=a, data=_demand_input())),
+    "report_result": (Permission.DEMAND_HANDLE, lambda s, a: demands.report_result(
+        _uow(s), actor=a, demand_id=s.demand_id, expected_version=_demand_version(s),
+        note="已清理占道货物")),
+    "decide_extension": (Permission.DEMAND_APPROVE, _decide_extension),
+    "reveal_reporter_phone": (Permission.PERSONAL_DATA_REVEAL, lambda s, a:
+                              demands.reveal_reporter_phone(_uow(s), actor=a,
+                                                            demand_id=s.demand_id)),
+    "import_responsibility_list": (Permission.RESPONSIBILITY_EDIT, _import_list),
 }
 
 # Permissions no service checks yet, and why. The guard tests fail when a Permission is
@@ -264,10 +336,6 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
 # SERVICE_CASES (and the UI tables) when its service is written.
 NOT_ENFORCED_YET: dict[Permission, str] = {
     Permission.GRID_VIEW: "every role holds it; the read services take no actor yet",
-    Permission.DEMAND_INTAKE: "the demand services are being written",
-    Permission.DEMAND_HANDLE: "the demand services are being written",
-    Permission.DEMAND_APPROVE: "the demand services are being written",
     Permission.WHISTLE_CALL: "the whistle services are being written",
-    Permission.RESPONSIBILITY_EDIT: "the responsibility-list import is being written",
     Permission.ROSTER_IMPORT: "the roster import is not written yet",
 }

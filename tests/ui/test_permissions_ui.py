@@ -138,12 +138,23 @@ OTHER_PAGES: dict[Permission, str] = {
     Permission.ROSTER_IMPORT: "tests/ui/test_roster_page.py",
     Permission.UNIT_EDIT: "tests/ui/test_roster_page.py",
     Permission.DUTY_EDIT: "tests/ui/test_roster_page.py",
+    Permission.RESPONSIBILITY_EDIT: "tests/ui/test_responsibilities_page.py",
     Permission.SETTINGS_EDIT: "tests/ui/test_calendar_tab.py",
 }
 
 
+# UI pending: enforced in the core (tests/integration/permission_cases.py), but the page
+# whose commands they disable is not written yet. Move each to OTHER_PAGES with its test.
+UI_PENDING: dict[Permission, str] = {
+    Permission.DEMAND_INTAKE: "the demand pages (issue 5) are being written",
+    Permission.DEMAND_HANDLE: "the demand pages (issue 5) are being written",
+    Permission.DEMAND_APPROVE: "the demand pages (issue 5) are being written",
+}
+
+
 def test_every_permission_has_a_ui_case_or_a_stated_reason() -> None:
-    covered = set(PAGE_ACTIONS) | set(SETTINGS_TABS) | set(NOT_ENFORCED_YET) | set(OTHER_PAGES)
+    covered = (set(PAGE_ACTIONS) | set(SETTINGS_TABS) | set(NOT_ENFORCED_YET) | set(OTHER_PAGES)
+               | set(UI_PENDING))
     assert covered == set(Permission)
 
 

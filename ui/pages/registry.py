@@ -34,9 +34,7 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("documents", "文书", planned=(
         "按 GB/T 9704 版式生成函告、案件移送书及送达回证、督办单、联合执法行动通知等公文，"
         "编号、审批、预览、打印与归档。")),
-    PageSpec("responsibilities", "事项清单", planned=(
-        "区级下发的属地管理事项清单：事项类型、部门职责、街道职责、法律依据、"
-        "主体与配合责任单位，按版本同步，用于诉求、吹哨和文书的派遣依据。")),
+    PageSpec("responsibilities", "事项清单", "ui.pages.responsibilities_page:ResponsibilitiesPage"),
     PageSpec("sync", "同步", planned=(
         "与区级平台同步：待上传队列、冲突处理和同步记录。本机在离线状态下可正常使用。")),
     PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage"),
