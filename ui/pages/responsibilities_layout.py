@@ -43,7 +43,6 @@ NAME_COLUMN, COOPERATING_COLUMN = 2, 4
 COOPERATING_WIDTH = 240
 
 
-
 def code_sort_text(code: str) -> str:
     """"CG-2" sorts before "CG-10" (Qt compares the sort role as text)."""
     return re.sub(r"\d+", lambda m: m.group().zfill(8), code)
@@ -56,10 +55,6 @@ ITEM_COLUMNS: list[Column[ItemRow]] = [
     Column("主体责任单位", lambda r: r.lead_unit),
     Column("配合责任单位", lambda r: r.cooperating_text, tooltip=lambda r: r.cooperating_text),
 ]
-
-
-def denied_tip(role: Role, permission: Permission) -> str:
-    return f"您的角色（{role.label}）无权“{permission.label}”，如需办理请联系系统管理员。"
 
 
 def read_only_note(role: Role) -> str:

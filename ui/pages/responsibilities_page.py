@@ -12,14 +12,12 @@ with ``open()`` and awaited; ``active_dialog`` exposes the one on screen for tes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -42,15 +40,13 @@ from desktop.spreadsheets.responsibilities import (
     write_responsibility_template,
 )
 from ui.dialogs import messages
-from ui.dialogs.form_dialog import await_dialog
 from ui.dialogs.responsibility_dialogs import ImportOptionsDialog, VersionCompareDialog
 from ui.env import UiEnv
 from ui.models.row_table import SORT_ROLE, RowTableModel
-from ui.pages.base import Page, page_slot
+from ui.pages.base import page_slot
 from ui.pages.responsibilities_layout import (
     IMPORT_TIP,
     ITEM_COLUMNS,
-    denied_tip,
     filter_bar,
     fit_item_columns,
     item_table,
@@ -58,15 +54,17 @@ from ui.pages.responsibilities_layout import (
     page_header,
     read_only_note,
 )
+from ui.pages.work_page import WorkPage, denied_tip
 from ui.tasks import run_with_progress
 from ui.widgets.responsibility_detail import NO_LIST_TEXT, ResponsibilityDetail
 
-LAST_DIR_KEY = "responsibilities_last_dir"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 NOTHING_FOUND = "没有符合条件的事项。请换个关键词，或把类型改为“全部类型”。"
 
 
-class ResponsibilitiesPage(Page):
+class ResponsibilitiesPage(WorkPage):
+    last_dir_key = "responsibilities_last_dir"
+
     title = "事项清单"
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None) -> None:
@@ -307,44 +305,3 @@ class ResponsibilitiesPage(Page):
         self.notify("模板已保存", f"模板已保存到：\n{path}\n\n请按“填写说明”工作表填写后再导入。")
 
     # --- dialogs, files and messages (tests replace the file choosers) ------------------
-    async def run_dialog(self, dialog: QDialog) -> bool:
-        """Show a dialog without blocking the loop, exposed as ``active_dialog``."""
-        self.active_dialog = dialog
-        try:
-            return await await_dialog(dialog) == QDialog.DialogCode.Accepted
-        finally:
-            self.active_dialog = None
-            dialog.deleteLater()
-
-    def ask_open_path(self, title: str, file_filter: str) -> str | None:
-        path, _chosen = QFileDialog.getOpenFileName(self, title, self._last_dir(), file_filter)
-        return self._remember(path)
-
-    def ask_save_path(self, title: str, name: str, file_filter: str) -> str | None:
-        start = f"{self._last_dir()}/{name}" if self._last_dir() else name
-        path, _chosen = QFileDialog.getSaveFileName(self, title, start, file_filter)
-        if path and not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        return self._remember(path)
-
-    def _last_dir(self) -> str:
-        return str(self.env.context.settings.get(LAST_DIR_KEY, ""))
-
-    def _remember(self, path: str) -> str | None:
-        if not path:
-            return None
-        self.env.context.settings.set(LAST_DIR_KEY, str(Path(path).parent))
-        return path
-
-    def notify(self, title: str, text: str, details: Sequence[str] = ()) -> None:
-        """Tell the user what an import or a download did, without blocking the loop."""
-        self.last_notice = (title, text)
-        self.status_message.emit(text.splitlines()[0])
-        box = QMessageBox(QMessageBox.Icon.Information, title, text,
-                          QMessageBox.StandardButton.Ok, self)
-        if details:
-            box.setDetailedText("\n".join(details))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _code: setattr(self, "notice_box", None))
-        self.notice_box = box
-        box.open()
