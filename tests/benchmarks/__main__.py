@@ -15,6 +15,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.benchmarks.cases_demands import demand_cases
 from tests.benchmarks.cases_roster_import import roster_import_case
 from tests.benchmarks.cases_startup import startup_case
 from tests.benchmarks.harness import print_table, run_case, write_json
@@ -22,15 +23,20 @@ from tests.benchmarks.harness import print_table, run_case, write_json
 DEFAULT_HOME = Path("test-output") / "benchmark-data"
 
 
-def _prepare(home: Path) -> None:
+def _prepare(home: Path, demands: int) -> None:
+    """The demo street plus the scale data set (built once per folder, then reused)."""
     from desktop.bootstrap import open_migrated_context
     from desktop.demo import build_demo_street
+    from desktop.demo_scale import add_scale_data, has_scale_data
     from desktop.services.subcenter import get_sub_center
 
     context = open_migrated_context(home)
     if get_sub_center(context.uow()) is None:
         print(f"building the demo street in {home} …", flush=True)
         build_demo_street(context)
+    if not has_scale_data(context):
+        print(f"adding {demands:,} demands (the scale data set) …", flush=True)
+        print(add_scale_data(context, demands=demands).message, flush=True)
     context.close()
 
 
@@ -38,13 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--json", type=Path, help="also write the table as JSON here")
-    parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="data folder to use")
+    parser.add_argument("--home", type=Path, help="data folder to use (built when empty)")
     args = parser.parse_args(argv)
-    _prepare(args.home)
+    home = args.home or DEFAULT_HOME / ("quick" if args.quick else "full")
+    _prepare(home, demands=100_000 if args.quick else 1_000_000)
     repetitions = 3 if args.quick else 7
     cases = (
-        startup_case(args.home),
-        roster_import_case(args.home / "roster-import", rows=1_000 if args.quick else 10_000),
+        startup_case(home),
+        *demand_cases(home, export_rows=10_000 if args.quick else 100_000),
+        roster_import_case(home / "roster-import", rows=1_000 if args.quick else 10_000),
     )
     results = [run_case(case, repetitions) for case in cases]
     print_table(results)

@@ -16,9 +16,8 @@ import pytest
 
 from desktop.bootstrap import AppContext, open_context, open_migrated_context
 
-DEMANDS = 20_000
+DEMANDS = 20_000  # from the scale generator, besides the demo street's own
 NOW = datetime(2026, 11, 23, 10, 30)
-FINISHED = {"closed", "rated", "merged"}
 
 
 def shared_folder(factory: pytest.TempPathFactory) -> Path:
@@ -32,6 +31,7 @@ def shared_folder(factory: pytest.TempPathFactory) -> Path:
         return root
     with pytest.MonkeyPatch.context() as patch:
         fix_clock(patch)
+        patch.setattr("desktop.demo.today", lambda: NOW.date())  # the demo's own demands
         context = open_migrated_context(root)
         build_demo_street(context)
         add_scale_data(context, demands=DEMANDS, whistles=200, officers=40)
@@ -65,6 +65,7 @@ class Ref:
     grid_id: str
     unit_id: str | None
     deadline_at: str | None
+    closed_at: str | None
     text: str  # number, title, content, address
     phone: str
 
@@ -74,10 +75,10 @@ class Reference:
 
     def __init__(self, database: Path) -> None:
         with sqlite3.connect(database) as db:
-            self.rows = [Ref(*row[:10], "\n".join(row[10:14]), row[14]) for row in db.execute(
+            self.rows = [Ref(*row[:11], "\n".join(row[11:15]), row[15]) for row in db.execute(
                 "SELECT rowid, id, number, received_at, kind, source, status, grid_id, "
-                "lead_unit_id, deadline_at, number, title, content, address, reporter_phone "
-                "FROM demand")]
+                "lead_unit_id, deadline_at, closed_at, number, title, content, address, "
+                "reporter_phone FROM demand")]
 
     @staticmethod
     def received_desc(rows: list[Ref]) -> list[Ref]:

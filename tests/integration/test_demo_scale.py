@@ -11,22 +11,27 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from desktop.bootstrap import AppContext, open_context, open_migrated_context
 from desktop.demo import build_demo_street
-from desktop.demo_scale import FTS_SQL, add_scale_data
+from desktop.demo_demands import DEMO_DEMANDS
+from desktop.demo_scale import FTS_SQL, add_scale_data, has_scale_data
 from desktop.demo_scale_rows import DEMAND_COLUMNS, Deadlines, DemandMaker
+from desktop.domain.actor import LOCAL_ADMIN
 from desktop.domain.deadlines import DemandKind, DemandNature, DemandSource
+from desktop.domain.demand_clock import PAUSED_NOTE
+from desktop.domain.demand_states import DemandStatus
 from desktop.domain.errors import CancelledError, ConflictError
 from desktop.progress import CancelToken
 from desktop.services.calendar import calendar_in
-from desktop.services.demand_lists import STATUS_LABELS
+from desktop.services.subcenter import set_up_sub_center
 from local_db.demand_queries import stamp
 from local_db.models import Demand
+from tests.conftest import STREET
 from tests.integration.demand_data import (
     DEMANDS,
     NOW,
@@ -77,19 +82,31 @@ def _one(db: sqlite3.Connection, sql: str) -> object:
 
 
 def test_every_demand_points_at_real_records_and_known_codes(db: sqlite3.Connection) -> None:
-    assert _one(db, "SELECT count(*) FROM demand") == DEMANDS
-    assert _one(db, "SELECT count(DISTINCT number) FROM demand") == DEMANDS
-    assert all(re.fullmatch(r"SQ\d{8}\d{5}", n) for (n,) in db.execute("SELECT number FROM demand"))
+    total = DEMANDS + DEMO_DEMANDS  # the demo street brings its own
+    assert _one(db, "SELECT count(*) FROM demand") == total
+    assert _one(db, "SELECT count(DISTINCT number) FROM demand") == total
+    numbers = [n for (n,) in db.execute("SELECT number FROM demand")]
+    assert all(re.fullmatch(r"\d{8}-\d{4}", n) for n in numbers)  # as the intake numbers them
+    for number in numbers[:50]:
+        assert datetime.strptime(number[:8], "%Y%m%d") <= NOW
     assert _one(db, "SELECT count(*) FROM demand WHERE grid_id IS NULL OR grid_id NOT IN "
                     "(SELECT id FROM grid WHERE status = 'active')") == 0
     assert _one(db, "SELECT count(*) FROM demand WHERE lead_unit_id IS NOT NULL AND "
                     "lead_unit_id NOT IN (SELECT id FROM unit)") == 0
-    assert _one(db, "SELECT count(*) FROM demand WHERE lead_unit_id IS NULL") == 0
-    for column, codes in (("status", set(STATUS_LABELS)), ("kind", {k.value for k in DemandKind}),
+    assert _one(db, "SELECT count(*) FROM demand d WHERE lead_unit_id IS NULL AND NOT EXISTS "
+                    "(SELECT 1 FROM demand_step s WHERE s.demand_id = d.id)") == 0  # scale rows
+    assert _one(db, "SELECT count(*) FROM demand WHERE category_id IS NOT NULL AND "
+                    "category_id NOT IN (SELECT id FROM demand_category "
+                    "WHERE parent_id IS NOT NULL)") == 0
+    assert _one(db, "SELECT count(*) FROM demand WHERE category_id IS NULL") < DEMO_DEMANDS
+    assert _one(db, "SELECT count(*) FROM demand WHERE status = 'sent_back' AND source NOT IN "
+                    "('hotline_12345', 'district_dispatch', 'department_transfer')") == 0
+    for column, codes in (("status", {s.value for s in DemandStatus}),
+                          ("kind", {k.value for k in DemandKind}),
                           ("source", {s.value for s in DemandSource}),
                           ("nature", {n.value for n in DemandNature})):
         found = {code for (code,) in db.execute(f"SELECT DISTINCT {column} FROM demand")}
-        assert found <= codes and len(found) >= min(len(codes), 3), column
+        assert found == codes, column  # every code shows up somewhere
     assert _one(db, "SELECT count(*) FROM demand WHERE duplicate_of_id IS NOT NULL AND "
                     "duplicate_of_id NOT IN (SELECT id FROM demand)") == 0
 
@@ -99,11 +116,14 @@ def test_dates_and_closing_facts_are_consistent(db: sqlite3.Connection) -> None:
     assert _one(db, f"SELECT count(*) FROM demand WHERE received_at < '{start}' "
                     f"OR received_at > '{now}'") == 0
     assert _one(db, "SELECT count(*) FROM demand WHERE deadline_at < received_at") == 0
-    assert _one(db, "SELECT count(*) FROM demand WHERE deadline_at IS NULL AND "
-                    "deadline_note NOT LIKE '%未导入%'") == 0
-    finished = "('closed', 'rated', 'merged')"
-    assert _one(db, f"SELECT count(*) FROM demand WHERE (status IN {finished}) != "
+    assert _one(db, "SELECT count(*) FROM demand WHERE deadline_at IS NULL AND NOT ("
+                    "deadline_note LIKE '%未导入%' OR (status = 'suspended' AND "
+                    f"deadline_note = '{PAUSED_NOTE}'))") == 0
+    assert _one(db, "SELECT count(*) FROM demand WHERE deadline_at IS NOT NULL AND "
+                    "deadline_note != ''") == 0
+    assert _one(db, "SELECT count(*) FROM demand WHERE (status IN ('closed', 'rated')) != "
                     "(closed_at IS NOT NULL)") == 0
+    finished = "('closed', 'rated', 'merged', 'sent_back')"
     assert _one(db, "SELECT count(*) FROM demand WHERE closed_at < received_at "
                     f"OR closed_at > '{now}'") == 0
     assert _one(db, "SELECT count(*) FROM demand WHERE (status = 'rated') != "
@@ -113,15 +133,17 @@ def test_dates_and_closing_facts_are_consistent(db: sqlite3.Connection) -> None:
     assert 0 < old_open < 0.02 * _one(db, f"SELECT count(*) FROM demand WHERE {old}")
     recent = f"received_at > '{stamp(NOW - timedelta(days=2))}'"
     assert _one(db, f"SELECT count(*) FROM demand WHERE {recent} AND status IN "
-                    "('accepted', 'assessing', 'dispatched')") > 0
+                    "('accepted', 'triaged', 'dispatched')") > 0
     assert _one(db, "SELECT count(*) FROM demand WHERE status NOT IN "
                     f"{finished} AND deadline_at < '{now}'") > 0  # some are overdue
+    assert _one(db, "SELECT count(*) FROM demand WHERE (status = 'merged') != "
+                    "(duplicate_of_id IS NOT NULL)") == 0
 
 
 def test_the_search_index_and_its_triggers_are_as_the_migration_made_them(
         db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO demand_fts(demand_fts, rank) VALUES ('integrity-check', 1)")
-    for phrase in ("占道经营", "合平路1", "SQ202601"):
+    for phrase in ("占道经营", "合平路1", "202601"):
         matched = _one(db, f"SELECT count(*) FROM demand_fts WHERE demand_fts MATCH '\"{phrase}\"'")
         liked = _one(db, f"SELECT count(*) FROM demand WHERE title LIKE '%{phrase}%' OR content "
                          f"LIKE '%{phrase}%' OR number LIKE '%{phrase}%' OR address LIKE '%{phrase}%'")
@@ -148,19 +170,24 @@ def test_whistles_and_their_targets(db: sqlite3.Connection) -> None:
 
 
 def test_the_roster_is_topped_up_and_a_second_run_refused(fresh: AppContext) -> None:
+    assert not has_scale_data(fresh)
     result = add_scale_data(fresh, demands=1500, whistles=20, officers=70)
+    assert has_scale_data(fresh)
     assert result.officers_added == 30 and result.demands == 1500
     assert "未生成行动和公文数据" in result.message and "1,500 件诉求" in result.message
     with fresh.uow() as uow:
         assert len(uow.roster.officers()) == 70
-        assert uow.session.query(Demand).count() == 1500
-    with pytest.raises(ConflictError, match="已有诉求"):
+        assert uow.session.query(Demand).count() == 1500 + DEMO_DEMANDS
+    with pytest.raises(ConflictError, match="已生成过"):
         add_scale_data(fresh, demands=10, whistles=0)
 
 
 def test_a_folder_without_the_demo_street_is_refused(tmp_path: Path) -> None:
     context = open_migrated_context(tmp_path / "empty")
-    with pytest.raises(ConflictError, match="演示街道"):
+    with pytest.raises(ConflictError, match="请先载入演示街道"):
+        add_scale_data(context, demands=10)
+    set_up_sub_center(context.uow(), actor=LOCAL_ADMIN, **STREET)  # a real street
+    with pytest.raises(ConflictError, match="不是演示街道"):
         add_scale_data(context, demands=10)
     context.close()
 
@@ -175,7 +202,7 @@ def test_cancel_rolls_the_demands_back_with_triggers_and_indexes(fresh: AppConte
     with pytest.raises(CancelledError):
         add_scale_data(fresh, demands=25_000, whistles=10, progress=progress, cancel=token)
     with sqlite3.connect(fresh.paths.database) as db:
-        assert _one(db, "SELECT count(*) FROM demand") == 0
+        assert _one(db, "SELECT count(*) FROM demand") == DEMO_DEMANDS
         assert _one(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
                         "name LIKE 'demand_fts_%'") == 3
         indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
