@@ -83,6 +83,8 @@ class Demand(SyncedRecord, Base):
         Index("ix_demand_source_received", "source", "received_at"),
         Index("ix_demand_lead_unit_status", "lead_unit_id", "status"),
         Index("ix_demand_duplicate_of", "duplicate_of_id"),
+        Index("ix_demand_deadline", "deadline_at"),
+        Index("ix_demand_grid_received", "grid_id", "received_at"),
     )
 
     number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)  # 受理编号
