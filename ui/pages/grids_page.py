@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.grids import GridStatus, StaffingWarning, StaffRole
-from desktop.domain.permissions import Permission, allowed
 from desktop.services.boundaries import map_data
 from desktop.services.grid_staff import all_staffing_warnings, list_staff
 from desktop.services.grids import CommunityRow, GridRow, GridTree, grid_history, grid_tree
@@ -44,7 +43,7 @@ from ui.pages.grids_layout import (
     page_header,
     page_read_only_note,
 )
-from ui.pages.work_page import TIP_PROPERTY, WorkPage, denied_tip, permission_tip
+from ui.pages.work_page import WorkPage
 from ui.widgets.grid_detail import GridDetail
 from ui.widgets.grid_map import GridMapView
 from ui.widgets.grid_tree import GridTreeWidget
@@ -299,24 +298,10 @@ class GridsPage(WorkPage):
     def _update_actions(self) -> None:
         """Enable what the selection allows AND the role may do; a command the role may
         not use stays disabled whatever is selected, its tooltip saying why."""
-        role = self.env.context.actor.role
-        for key, value in self._selection_enables().items():
-            permission = ACTION_PERMISSIONS[key]
-            action = self.grid_actions[key]
-            action.setEnabled(value and allowed(role, permission))
-            tip = permission_tip(role, permission, str(action.property(TIP_PROPERTY)))
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        for name, permission in BUTTON_PERMISSIONS.items():
-            button = getattr(self, name)
-            button.setEnabled(allowed(role, permission))
-            button.setToolTip(permission_tip(role, permission, str(button.property(TIP_PROPERTY))))
-        note = page_read_only_note(role)
-        self.role_note.setText(note)
-        self.role_note.setVisible(bool(note))
-        may_reveal = allowed(role, Permission.PERSONAL_DATA_REVEAL)
-        self.detail.set_reveal_permission(
-            may_reveal, "" if may_reveal else denied_tip(role, Permission.PERSONAL_DATA_REVEAL))
+        self.gate_controls(
+            wanted=self._selection_enables(), actions=self.grid_actions,
+            permissions=ACTION_PERMISSIONS, buttons=BUTTON_PERMISSIONS,
+            note=page_read_only_note(self.env.context.actor.role))
 
     def _selection_enables(self) -> dict[str, bool]:
         """Which commands the current selection makes sense for (ignoring the role)."""

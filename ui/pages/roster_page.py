@@ -18,7 +18,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
-from desktop.domain.permissions import Permission, allowed
 from desktop.services.certificates import CertificateWarning, expiring_certificates
 from desktop.services.roster import list_officers, officer_history
 from desktop.services.roster_rows import OfficerRow
@@ -44,7 +43,7 @@ from ui.pages.roster_layout import (
 )
 from ui.pages.roster_tabs import CountsTab, DutyTab, LeaveTab
 from ui.pages.roster_units import UnitsTab
-from ui.pages.work_page import TIP_PROPERTY, WorkPage, denied_tip, permission_tip
+from ui.pages.work_page import WorkPage
 from ui.widgets.officer_detail import OfficerDetail
 
 TAB_TITLES = ("人员", "力量统计", "请假日历", "应急值班表", "单位名录")
@@ -253,22 +252,9 @@ class RosterPage(WorkPage):
                    "leave": one and officer.status.value != "left",  # type: ignore[union-attr]
                    "cert_add": one, "cert_renew": live and certificate_selectable(officer),
                    "cert_revoke": live}
-        for key, value in enables.items():
-            permission, action = ACTION_PERMISSIONS[key], self.officer_actions[key]
-            action.setEnabled(value and allowed(role, permission))
-            tip = permission_tip(role, permission, str(action.property(TIP_PROPERTY)))
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        for name, permission in BUTTON_PERMISSIONS.items():
-            button = getattr(self, name)
-            button.setEnabled(allowed(role, permission))
-            button.setToolTip(permission_tip(role, permission, str(button.property(TIP_PROPERTY))))
-        note = page_read_only_note(role)
-        self.role_note.setText(note)
-        self.role_note.setVisible(bool(note))
-        may_reveal = allowed(role, Permission.PERSONAL_DATA_REVEAL)
-        self.detail.set_reveal_permission(
-            may_reveal, "" if may_reveal else denied_tip(role, Permission.PERSONAL_DATA_REVEAL))
+        self.gate_controls(wanted=enables, actions=self.officer_actions,
+                           permissions=ACTION_PERMISSIONS, buttons=BUTTON_PERMISSIONS,
+                           note=page_read_only_note(role))
 
     # --- dialogs ---------------------------------------------------------------------
     # --- files and messages (tests replace the file choosers) -------------------------

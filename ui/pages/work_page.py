@@ -7,7 +7,7 @@ Subclasses set ``last_dir_key`` and implement ``reload(select=...)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ def read_only_note(role: Role, edit_permissions: Iterable[Permission], subject: 
 def gate(control: Any, permission: Permission, role: Role, wanted: bool = True) -> None:
     """Enable ``control`` (a QAction or a widget) when the selection wants it and the
     role may use it; its tooltip says why not."""
-    control.setEnabled(wanted and allowed(role, permission))
+    control.setEnabled(bool(wanted) and allowed(role, permission))
     tip = permission_tip(role, permission, str(control.property(TIP_PROPERTY) or ""))
     control.setToolTip(tip)
     if hasattr(control, "setStatusTip"):
@@ -53,6 +53,23 @@ class WorkPage(Page):
     active_dialog: QDialog | None = None
     last_notice: tuple[str, str, list[str]] | None = None
     notice_box: QMessageBox | None = None
+
+    def gate_controls(self, *, wanted: Mapping[str, object], actions: Mapping[str, Any],
+                      permissions: Mapping[str, Permission],
+                      buttons: Mapping[str, Permission], note: str) -> None:
+        """Enable each command the selection wants and the role may use, each button the
+        role may use; show the read-only note; let the detail reveal personal data only
+        for roles that may (all with tooltips that say why not)."""
+        role = self.env.context.actor.role
+        for key, value in wanted.items():
+            gate(actions[key], permissions[key], role, bool(value))
+        for name, permission in buttons.items():
+            gate(getattr(self, name), permission, role)
+        self.role_note.setText(note)
+        self.role_note.setVisible(bool(note))
+        may_reveal = allowed(role, Permission.PERSONAL_DATA_REVEAL)
+        self.detail.set_reveal_permission(
+            may_reveal, "" if may_reveal else denied_tip(role, Permission.PERSONAL_DATA_REVEAL))
 
     async def run_dialog(self, dialog: QDialog) -> bool:
         """Show a dialog without blocking the loop, exposed as ``active_dialog``."""
