@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.actor import Role
 from desktop.domain.permissions import Permission
-from ui.pages.work_page import TIP_PROPERTY, read_only_note
+from ui.pages.work_page import TIP_PROPERTY, list_table, read_only_note, role_note_label
 
 if TYPE_CHECKING:
     from ui.pages.grid_files import GridFiles
@@ -109,11 +108,7 @@ def page_header(page: GridsPage) -> QHBoxLayout:
     title.setObjectName("pageTitle")
     page.summary_label = QLabel()
     page.summary_label.setStyleSheet("color: #5f6b78;")
-    page.role_note = QLabel()
-    page.role_note.setObjectName("roleNote")
-    page.role_note.setStyleSheet(
-        "color: #7a5b00; background: #fff4d6; border-radius: 3px; padding: 2px 8px;")
-    page.role_note.hide()
+    page.role_note = role_note_label()
     page.tree.setStyleSheet(TREE_STYLE)
     row = QHBoxLayout()
     row.addWidget(title)
@@ -166,21 +161,7 @@ def build_list_tab(page: GridsPage) -> QWidget:
     top.addWidget(page.search, 1)
     top.addStretch(1)
     top.addWidget(page.count_label)
-    table = QTableView()
-    table.setModel(page.proxy)
-    table.setSortingEnabled(True)
-    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(26)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(False)
-    header.setHighlightSections(False)
+    table = list_table(page.proxy, multi_select=True)
     table.setToolTip("双击或按 Enter 编辑；按住 Ctrl/Shift 可多选（用于合并）")
     page.table = table
     tab = QWidget()

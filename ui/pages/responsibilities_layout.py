@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +24,7 @@ from desktop.domain.actor import Role
 from desktop.domain.permissions import Permission, allowed
 from desktop.services.responsibilities import ItemRow
 from ui.models.row_table import Column
+from ui.pages.work_page import list_table, role_note_label
 
 if TYPE_CHECKING:
     from ui.pages.responsibilities_page import ResponsibilitiesPage
@@ -125,11 +125,7 @@ def filter_bar(page: ResponsibilitiesPage) -> QHBoxLayout:
 
 
 def _note(page_attribute: str, page: ResponsibilitiesPage) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(
-        "color: #7a5b00; background: #fff4d6; border-radius: 3px; padding: 4px 8px;")
-    label.hide()
+    label = role_note_label()
     setattr(page, page_attribute, label)
     return label
 
@@ -144,21 +140,7 @@ def notes_row(page: ResponsibilitiesPage) -> QHBoxLayout:
 
 
 def item_table(page: ResponsibilitiesPage) -> QTableView:
-    table = QTableView()
-    table.setModel(page.proxy)
-    table.setSortingEnabled(True)
-    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(26)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setStretchLastSection(False)
+    table = list_table(page.proxy)
     return table
 
 

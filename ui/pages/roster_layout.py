@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,7 +35,7 @@ from desktop.domain.roster import Force
 from desktop.services.certificates import CertificateWarning
 from desktop.services.roster_rows import OfficerRow
 from ui.pages.grids_layout import TOOLBAR_STYLE, TREE_STYLE
-from ui.pages.work_page import TIP_PROPERTY, read_only_note
+from ui.pages.work_page import TIP_PROPERTY, list_table, read_only_note, role_note_label
 
 if TYPE_CHECKING:
     from ui.pages.roster_page import RosterPage
@@ -105,11 +104,7 @@ def page_header(page: RosterPage) -> QHBoxLayout:
     title.setObjectName("pageTitle")
     page.summary_label = QLabel()
     page.summary_label.setStyleSheet("color: #5f6b78;")
-    page.role_note = QLabel()
-    page.role_note.setObjectName("roleNote")
-    page.role_note.setStyleSheet(
-        "color: #7a5b00; background: #fff4d6; border-radius: 3px; padding: 2px 8px;")
-    page.role_note.hide()
+    page.role_note = role_note_label()
     row = QHBoxLayout()
     row.addWidget(title)
     row.addSpacing(12)
@@ -236,22 +231,7 @@ def build_people_tab(page: RosterPage) -> QWidget:
 
 
 def officer_table(page: RosterPage) -> QTableView:
-    table = QTableView()
-    table.setModel(page.proxy)
-    table.setSortingEnabled(True)
-    table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(26)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(False)
-    header.setHighlightSections(False)
+    table = list_table(page.proxy, sort_column=2)
     table.setToolTip("双击或按 Enter 编辑；有效期至：红色为已过期，黄色为 30 天内到期")
     return table
 

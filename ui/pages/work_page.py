@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableView,
+)
 
 from desktop.domain.actor import Role
 from desktop.domain.permissions import Permission, allowed, denied_message
@@ -36,6 +44,42 @@ def read_only_note(role: Role, edit_permissions: Iterable[Permission], subject: 
         return ""
     export = "和导出" if allowed(role, Permission.DATA_EXPORT) else ""
     return f"只读：您的角色（{role.label}）可以查看{export}{subject}，不能修改"
+
+
+NOTE_STYLE = "color: #7a5b00; background: #fff4d6; border-radius: 3px; padding: 2px 8px;"
+
+
+def role_note_label() -> QLabel:
+    """The amber note a page shows in its header (e.g. "只读：…"); hidden until set."""
+    label = QLabel()
+    label.setObjectName("roleNote")
+    label.setWordWrap(True)
+    label.setStyleSheet(NOTE_STYLE)
+    label.hide()
+    return label
+
+
+def list_table(model: Any, *, sort_column: int = 0, multi_select: bool = False) -> QTableView:
+    """A page's main list: sortable, whole rows selected, read-only, compact rows,
+    columns sized by the page (Interactive, no stretched last section)."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSortingEnabled(True)
+    table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi_select
+                           else QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(26)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    header.setHighlightSections(False)
+    return table
 
 
 def gate(control: Any, permission: Permission, role: Role, wanted: bool = True) -> None:
