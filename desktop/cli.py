@@ -96,6 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     user_reset.add_argument("--password", required=True, help="新的临时密码")
     user_disable = user_commands.add_parser("disable", help="停用账号")
     user_disable.add_argument("username")
+    printing = commands.add_parser(
+        "print", help="把公文输出为 PDF：指定公文编号（ID），或用 --samples 生成每种公文的样张")
+    printing.add_argument("document_id", nargs="?", help="公文 ID（见“文书”页或 info）")
+    printing.add_argument("--out", help="输出的 PDF 文件")
+    printing.add_argument("--samples", metavar="DIR",
+                          help="按当前数据为每种公文生成一份 PDF 样张，写入该目录")
+    enroll = commands.add_parser(
+        "enroll", help="在区级平台注册本机（空数据目录时同时从平台建立分中心）")
+    enroll.add_argument("--server", required=True, help="区级平台地址，如 https://district.example")
+    enroll.add_argument("--street", required=True, help="12 位街道区划代码")
+    enroll.add_argument("--user", required=True, help="街道注册账号")
+    enroll.add_argument("--password", required=True, help="街道注册密码")
+    enroll.add_argument("--ca-file", help="政务网自签证书的 CA 文件（PEM）")
+    enroll.add_argument("--proxy", help="代理服务器地址")
+    commands.add_parser(
+        "sync", help="与区级平台同步一次（上传队列清空且下载到最新时退出码为 0）")
     info = commands.add_parser("info", help="显示本机数据目录与分中心信息")
     info.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -104,12 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
                             ("template", "生成导入模板")):
         sub = commands.add_parser(verb, help=help_text)
         kinds = {"import": ("grids", "staff", "boundaries", "roster", "responsibilities"),
-                 "export": ("grids", "staff", "roster", "demands"),
+                 "export": ("grids", "staff", "roster", "demands", "actions"),
                  "template": ("grids", "staff")}[verb]
         sub.add_argument("what", choices=kinds, help="grids 网格 / staff 网格人员 / roster 执法人员花名册"
                          " / responsibilities 属地管理事项清单 / demands 诉求（.xlsx 或 .csv）"
-                         + (" / boundaries 网格边界（GeoJSON 或 Shapefile）" if verb == "import" else ""))
+                         + (" / boundaries 网格边界（GeoJSON 或 Shapefile）" if verb == "import" else "")
+                         + (" / actions 联合执法行动（.ics 或 .xlsx，配合 --week）"
+                            if verb == "export" else ""))
         sub.add_argument("file", help="文件路径")
+        if verb == "export":
+            sub.add_argument("--week", help="ISO 周，如 2026-W48（导出 actions 时使用，默认本周）")
     return parser
 
 

@@ -163,6 +163,10 @@ def cmd_export(home: Path | None, args: Namespace) -> str:
         return _export_roster(home, Path(args.file))
     if args.what == "demands":
         return _export_demands(home, Path(args.file))
+    if args.what == "actions":
+        from desktop.spreadsheets.action_export import run_export_actions
+
+        return run_export_actions(_context(home), Path(args.file), week=args.week)
     path = _xlsx_target(args.file)
     from desktop.spreadsheets import grids as sheets
 
@@ -239,3 +243,27 @@ def _xlsx_target(name: str) -> Path:
     if not path.parent.exists():
         raise ValidationError("文件", f"目录 {path.parent} 不存在。")
     return path
+
+
+def cmd_print(home: Path | None, args: Namespace) -> str:
+    from desktop.documents.print_command import run_print
+
+    context = _context(home)
+    _require_sub_center(context)
+    return run_print(context, document_id=args.document_id, out=args.out, samples=args.samples)
+
+
+def cmd_enroll(home: Path | None, args: Namespace) -> str:
+    """Enrolment also works on an empty data folder: the second PC of a street starts here."""
+    from desktop.sync.commands import run_enroll
+
+    return run_enroll(_context(home), server=args.server, street=args.street, user=args.user,
+                      password=args.password, ca_file=args.ca_file, proxy=args.proxy)
+
+
+def cmd_sync(home: Path | None, _args: Namespace) -> str:
+    from desktop.sync.commands import run_sync
+
+    context = _context(home)
+    _require_sub_center(context)
+    return run_sync(context)

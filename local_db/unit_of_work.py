@@ -12,8 +12,11 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from local_db.action_repository import ActionRepository
 from local_db.demand_queries import DemandQueries
 from local_db.demand_repository import DemandRepository
+from local_db.document_repository import DocumentRepository
+from local_db.handover_repository import HandoverRepository
 from local_db.repositories import (
     AuditRepository,
     CalendarRepository,
@@ -23,6 +26,8 @@ from local_db.repositories import (
     UserRepository,
 )
 from local_db.responsibility_repository import ResponsibilityRepository
+from local_db.sync_repository import SyncRepository
+from local_db.whistle_repository import WhistleRepository
 
 
 class UnitOfWork:
@@ -35,6 +40,11 @@ class UnitOfWork:
     demands: DemandRepository
     demand_queries: DemandQueries
     responsibilities: ResponsibilityRepository
+    whistles: WhistleRepository
+    handovers: HandoverRepository
+    documents: DocumentRepository
+    actions: ActionRepository
+    sync: SyncRepository
     audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -50,6 +60,11 @@ class UnitOfWork:
         self.demands = DemandRepository(self.session)
         self.demand_queries = DemandQueries(self.session)
         self.responsibilities = ResponsibilityRepository(self.session)
+        self.whistles = WhistleRepository(self.session)
+        self.handovers = HandoverRepository(self.session)
+        self.documents = DocumentRepository(self.session)
+        self.actions = ActionRepository(self.session)
+        self.sync = SyncRepository(self.session)
         self.audit = AuditRepository(self.session)
         return self
 

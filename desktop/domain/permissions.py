@@ -30,6 +30,14 @@ class Permission(LabeledEnum):
     DEMAND_APPROVE = ("demand.approve", "审批延期与退单")
     WHISTLE_CALL = ("whistle.call", "吹哨与记录部门报到")
     RESPONSIBILITY_EDIT = ("responsibility.edit", "导入属地管理事项清单")
+    ACTION_PLAN = ("action.plan", "计划联合执法行动、登记行动结果")
+    ACTION_APPROVE = ("action.approve", "审批联合执法行动")
+    DOCUMENT_DRAFT = ("document.draft", "起草、修改和提交公文")
+    DOCUMENT_APPROVE = ("document.approve", "审批公文（审批时取号）")
+    DOCUMENT_PRINT = ("document.print", "打印、归档公文")
+    DOCUMENT_VOID = ("document.void", "作废已编号的公文")
+    SYNC_RUN = ("sync.run", "立即与区级平台同步、处理同步冲突")
+    SYNC_CONFIGURE = ("sync.configure", "设置区级平台连接（注册本机、代理、证书）")
 
 
 _EVERY_ROLE = frozenset({Permission.GRID_VIEW})
@@ -37,19 +45,25 @@ _EVERY_ROLE = frozenset({Permission.GRID_VIEW})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: _EVERY_ROLE | {
         Permission.DATA_EXPORT, Permission.DEMAND_INTAKE, Permission.DEMAND_HANDLE,
-        Permission.WHISTLE_CALL,
+        Permission.WHISTLE_CALL, Permission.ACTION_PLAN, Permission.DOCUMENT_DRAFT,
+        Permission.DOCUMENT_PRINT, Permission.SYNC_RUN,
     },
     Role.GRID_ADMIN: _EVERY_ROLE | {
         Permission.GRID_EDIT, Permission.GRID_STAFF_EDIT, Permission.GRID_IMPORT,
-        Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL,
+        Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL, Permission.SYNC_RUN,
     },
     Role.DIRECTOR: _EVERY_ROLE | {
         Permission.DATA_EXPORT, Permission.PERSONAL_DATA_REVEAL, Permission.AUDIT_VIEW,
         Permission.ROSTER_EDIT, Permission.ROSTER_IMPORT, Permission.UNIT_EDIT,
         Permission.DUTY_EDIT, Permission.DEMAND_INTAKE, Permission.DEMAND_HANDLE,
-        Permission.DEMAND_APPROVE, Permission.WHISTLE_CALL,
+        Permission.DEMAND_APPROVE, Permission.WHISTLE_CALL, Permission.ACTION_PLAN,
+        Permission.ACTION_APPROVE, Permission.DOCUMENT_DRAFT, Permission.DOCUMENT_APPROVE,
+        Permission.DOCUMENT_PRINT, Permission.DOCUMENT_VOID, Permission.SYNC_RUN,
     },
-    Role.CLERK: _EVERY_ROLE | {Permission.DATA_EXPORT},
+    Role.CLERK: _EVERY_ROLE | {
+        Permission.DATA_EXPORT, Permission.DOCUMENT_DRAFT, Permission.DOCUMENT_PRINT,
+        Permission.SYNC_RUN,
+    },
     # The system administrator keeps the install running: accounts, backups, settings,
     # the audit trail, and the grid data set-up an IT person does at installation.
     Role.SYSADMIN: _EVERY_ROLE | {
@@ -57,7 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DATA_EXPORT, Permission.ACCOUNT_MANAGE, Permission.BACKUP_MANAGE,
         Permission.AUDIT_VIEW, Permission.SETTINGS_EDIT, Permission.ROSTER_EDIT,
         Permission.ROSTER_IMPORT, Permission.UNIT_EDIT, Permission.DUTY_EDIT,
-        Permission.RESPONSIBILITY_EDIT,
+        Permission.RESPONSIBILITY_EDIT, Permission.SYNC_RUN, Permission.SYNC_CONFIGURE,
     },
 }
 

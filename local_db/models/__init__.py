@@ -39,6 +39,10 @@ from local_db.models.roster import (
 )
 from local_db.models.subcenter import SubCenter
 
+# Modules whose classes register themselves on Base.metadata; import the classes from
+# their module (local_db.models.documents, .actions, .sync).
+from local_db.models import actions, documents, sync  # noqa: F401  isort: skip
+
 __all__ = [
     "Attachment",
     "AuditHead",

@@ -338,4 +338,12 @@ NOT_ENFORCED_YET: dict[Permission, str] = {
     Permission.GRID_VIEW: "every role holds it; the read services take no actor yet",
     Permission.WHISTLE_CALL: "the whistle services are being written",
     Permission.ROSTER_IMPORT: "the roster import is not written yet",
+    Permission.ACTION_PLAN: "the joint action services are being written",
+    Permission.ACTION_APPROVE: "the joint action services are being written",
+    Permission.DOCUMENT_DRAFT: "the document life-cycle services are being written",
+    Permission.DOCUMENT_APPROVE: "the document life-cycle services are being written",
+    Permission.DOCUMENT_PRINT: "the document life-cycle services are being written",
+    Permission.DOCUMENT_VOID: "the document life-cycle services are being written",
+    Permission.SYNC_RUN: "the sync client is being written",
+    Permission.SYNC_CONFIGURE: "the sync client is being written",
 }

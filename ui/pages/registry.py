@@ -28,9 +28,7 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("actions", "联合行动", planned=(
         "联合执法行动的计划、合法性检查（两名以上持证执法人员、执法领域、时间冲突）、"
         "审批、通知与结果登记，以及辅助排班。")),
-    PageSpec("demands", "诉求与吹哨", planned=(
-        "诉求受理、研判、派遣、处置、反馈、核查、结案与评价的闭环管理，按工作日计算时限；"
-        "日常哨、应急哨、攻坚哨与部门报到；双向派单与考评指标。")),
+    PageSpec("demands", "诉求与吹哨", "ui.pages.demands_page:DemandsPage"),
     PageSpec("documents", "文书", planned=(
         "按 GB/T 9704 版式生成函告、案件移送书及送达回证、督办单、联合执法行动通知等公文，"
         "编号、审批、预览、打印与归档。")),
