@@ -7,10 +7,12 @@ Passed explicitly (no global app object); pages reach the core only through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desktop.bootstrap import AppContext
-from desktop.services.subcenter import SubCenterInfo
-from ui.tasks import TaskRunner
+if TYPE_CHECKING:  # the window frame paints before the core (and SQLAlchemy) is imported
+    from desktop.bootstrap import AppContext
+    from desktop.services.subcenter import SubCenterInfo
+    from ui.tasks import TaskRunner
 
 
 @dataclass

@@ -1,11 +1,19 @@
 """The shell: navigation, the page stack, menus, shortcuts and the status bar.
 
 It holds no business logic and knows pages only through ``ui.pages.registry``.
+
+Start-up paints the window *frame* first (``MainWindow()``: navigation, an empty page
+area, the status bar) before the core, SQLAlchemy or any page module is imported; the
+app then opens the database, signs the user in and ``attach``es the environment. Pages
+are built the first time they are shown, so a page's imports (openpyxl, shapely…) cost
+nothing until it is used.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShortcut
@@ -19,39 +27,62 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.env import UiEnv
-from ui.pages.base import Page, page_slot
-from ui.pages.registry import PAGE_SPECS, build_page
+from ui.pages.specs import PAGE_SPECS
+
+if TYPE_CHECKING:
+    from ui.env import UiEnv
+    from ui.pages.base import Page
 
 GEOMETRY_KEY = "main_window_geometry"
+APP_TITLE = "街道综合指挥分中心"
+
+
+class LazyPages(Mapping[str, "Page"]):
+    """The pages by key, each built on first access. Iterating gives every key (and so
+    builds on ``values()``); ``built()`` gives only those already made."""
+
+    def __init__(self, build: Callable[[str], Page]) -> None:
+        self._build = build
+        self._pages: dict[str, Page] = {}
+
+    def __getitem__(self, key: str) -> Page:
+        if key not in self._pages:
+            if key not in {spec.key for spec in PAGE_SPECS}:
+                raise KeyError(key)
+            self._pages[key] = self._build(key)
+        return self._pages[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(spec.key for spec in PAGE_SPECS)
+
+    def __len__(self) -> int:
+        return len(PAGE_SPECS)
+
+    def built(self) -> list[Page]:
+        return list(self._pages.values())
 
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
 
-    def __init__(self, env: UiEnv) -> None:
+    def __init__(self, env: UiEnv | None = None) -> None:
         super().__init__()
-        self.env = env
-        self._painted = False
-        self.setWindowTitle(self._title())
+        self.env: UiEnv | None = None
+        self.painted = False
+        self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(QSize(960, 600))  # fits a 1024×768 office screen
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
+        self.nav.setEnabled(False)  # until attached
         self.stack = QStackedWidget()
-        self.pages: dict[str, Page] = {}
-        for spec in PAGE_SPECS:
+        for index, spec in enumerate(PAGE_SPECS):
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(f"{spec.title}（Ctrl+{len(self.pages) + 1}）")
+            item.setToolTip(f"{spec.title}（Ctrl+{index + 1}）")
             self.nav.addItem(item)
-            page = build_page(spec, env)
-            page.status_message.connect(self.statusBar().showMessage)
-            page.data_changed.connect(self._on_data_changed)
-            if hasattr(page, "restart_required"):
-                page.restart_required.connect(self._on_restart_required)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(self._placeholder())
+        self.pages = LazyPages(self._build_page)
         self.nav.currentRowChanged.connect(self._on_nav)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -62,10 +93,52 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_status_bar()
         self._build_menus()
-        self._restore_geometry()
+        self.resize(1280, 800)
+        if env is not None:
+            self.attach(env)
+
+    def attach(self, env: UiEnv) -> None:
+        """The core is open and the user signed in: name the window, enable the pages."""
+        self.env = env
+        self.setWindowTitle(self._title())
+        sub_center = env.sub_center
+        self.sub_center_label.setText(
+            f"分中心：{sub_center.center_name}" if sub_center else "分中心：未设置")
+        self.user_label.setText(f"用户：{env.context.actor.name}")
+        self.sync_label.setText("同步：未连接区级平台（离线工作）")
+        self.restore_geometry(env.context.settings.get(GEOMETRY_KEY))
+        self.nav.setEnabled(True)
+        self.statusBar().clearMessage()
+
+    @staticmethod
+    def _placeholder() -> QLabel:
+        label = QLabel("正在载入……")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setObjectName("plannedText")
+        return label
+
+    def _build_page(self, key: str) -> Page:
+        from ui.pages.registry import build_page
+
+        if self.env is None:
+            raise RuntimeError("pages are built after the environment is attached")
+        row = [spec.key for spec in PAGE_SPECS].index(key)
+        page = build_page(PAGE_SPECS[row], self.env)
+        page.status_message.connect(self.statusBar().showMessage)
+        page.data_changed.connect(self._on_data_changed)
+        if hasattr(page, "restart_required"):
+            page.restart_required.connect(self._on_restart_required)
+        placeholder = self.stack.widget(row)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(row, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        return page
 
     # --- construction ----------------------------------------------------------------
     def _title(self) -> str:
+        assert self.env is not None
         sub_center = self.env.sub_center
         name = sub_center.center_name if sub_center else "未设置分中心"
         demo = "（演示数据）" if sub_center and sub_center.is_demo else ""
@@ -73,12 +146,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        sub_center = self.env.sub_center
-        self.sub_center_label = QLabel(
-            f"分中心：{sub_center.center_name}" if sub_center else "分中心：未设置"
-        )
-        self.user_label = QLabel(f"用户：{self.env.context.actor.name}")
-        self.sync_label = QLabel("同步：未连接区级平台（离线工作）")
+        bar.showMessage("正在打开数据……")
+        self.sub_center_label = QLabel("分中心：—")
+        self.user_label = QLabel("用户：—")
+        self.sync_label = QLabel("同步：—")
         for label in (self.sub_center_label, self.user_label, self.sync_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
@@ -114,46 +185,47 @@ class MainWindow(QMainWindow):
         self.show_page(page_key)
 
     def _on_nav(self, row: int) -> None:
+        if row < 0 or self.env is None:
+            return
+        page = self.pages[PAGE_SPECS[row].key]
         self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
-        if isinstance(page, Page) and not page.loaded:
+        if not page.loaded:
             page.run(page.reload())
 
-    @page_slot
-    async def _reload_current(self) -> None:
-        page = self.stack.currentWidget()
-        if isinstance(page, Page):
-            await page.reload()
+    def _reload_current(self) -> None:
+        if self.env is None or self.nav.currentRow() < 0:
+            return
+        page = self.pages[PAGE_SPECS[self.nav.currentRow()].key]
+        page.run(page.reload())
 
     def _on_data_changed(self) -> None:
         # Pages not on screen reload when next shown.
         current = self.stack.currentWidget()
-        for page in self.pages.values():
+        for page in self.pages.built():
             if page is not current:
                 page.loaded = False
 
     def _on_restart_required(self, message: str) -> None:
         """After a restore the file under the program changed: stop every page."""
         self.nav.setEnabled(False)
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.loaded = True  # never reload from the swapped file
         self.sync_label.setText("数据库已恢复：请退出并重新启动程序")
         self.statusBar().showMessage(message)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
+        if not self.painted:
+            self.painted = True
             self.first_painted.emit()
 
-    def _restore_geometry(self) -> None:
-        saved = self.env.context.settings.get(GEOMETRY_KEY)
-        if saved:
+    def restore_geometry(self, saved: object) -> None:
+        """Where the user left the window (saved as base64 in the settings file)."""
+        if isinstance(saved, str) and saved:
             self.restoreGeometry(QByteArray(base64.b64decode(saved)))
-        else:
-            self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
-        self.env.context.settings.set(GEOMETRY_KEY, geometry)
+        if self.env is not None:
+            geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+            self.env.context.settings.set(GEOMETRY_KEY, geometry)
         super().closeEvent(event)

@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.benchmarks.cases_demands import demand_cases
 from tests.benchmarks.cases_roster_import import roster_import_case
-from tests.benchmarks.cases_startup import startup_case
+from tests.benchmarks.cases_startup import memory_case, startup_case
 from tests.benchmarks.harness import print_table, run_case, write_json
 
 DEFAULT_HOME = Path("test-output") / "benchmark-data"
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     repetitions = 3 if args.quick else 7
     cases = (
         startup_case(home),
+        memory_case(home),
         *demand_cases(home, export_rows=10_000 if args.quick else 100_000),
         roster_import_case(home / "roster-import", rows=1_000 if args.quick else 10_000),
     )

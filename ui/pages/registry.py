@@ -7,36 +7,12 @@ this module is imported. Entries with no module yet show a plain "in development
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from ui.env import UiEnv
 from ui.pages.base import Page, PlannedPage
+from ui.pages.specs import PAGE_SPECS, PageSpec
 
-
-@dataclass(frozen=True)
-class PageSpec:
-    key: str
-    title: str
-    target: str = ""  # "module:Class"; empty while the module is planned
-    planned: str = ""  # what the planned module will do, shown on its placeholder
-
-
-PAGE_SPECS: tuple[PageSpec, ...] = (
-    PageSpec("dashboard", "工作台", "ui.pages.dashboard_page:DashboardPage"),
-    PageSpec("grids", "网格", "ui.pages.grids_page:GridsPage"),
-    PageSpec("roster", "执法队伍", "ui.pages.roster_page:RosterPage"),
-    PageSpec("actions", "联合行动", planned=(
-        "联合执法行动的计划、合法性检查（两名以上持证执法人员、执法领域、时间冲突）、"
-        "审批、通知与结果登记，以及辅助排班。")),
-    PageSpec("demands", "诉求与吹哨", "ui.pages.demands_page:DemandsPage"),
-    PageSpec("documents", "文书", planned=(
-        "按 GB/T 9704 版式生成函告、案件移送书及送达回证、督办单、联合执法行动通知等公文，"
-        "编号、审批、预览、打印与归档。")),
-    PageSpec("responsibilities", "事项清单", "ui.pages.responsibilities_page:ResponsibilitiesPage"),
-    PageSpec("sync", "同步", planned=(
-        "与区级平台同步：待上传队列、冲突处理和同步记录。本机在离线状态下可正常使用。")),
-    PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage"),
-)
+__all__ = ["PAGE_SPECS", "PageSpec", "build_page"]
 
 
 def build_page(spec: PageSpec, env: UiEnv) -> Page:
