@@ -48,6 +48,7 @@ from desktop.demo_data import (
     chinese_ordinal,
 )
 from desktop.demo_demands import add_demo_demands
+from desktop.demo_handovers import add_demo_handovers
 from desktop.demo_officers import DemoOfficer, demo_officers
 from desktop.demo_responsibilities import add_demo_responsibilities
 from desktop.demo_roster import add_demo_roster
@@ -124,6 +125,7 @@ def build_demo_street(
         roster = add_demo_roster(uow, actor=actor, rng_seed=seed, on=on)
         add_demo_responsibilities(uow, actor=actor, on=on)
         add_demo_demands(uow, actor=actor, rng_seed=seed, on=on)
+        add_demo_handovers(uow, actor=actor, rng_seed=seed, on=on)
         progress(total - 1, total, "正在保存……")
         cancel.raise_if_cancelled()
         uow.commit()

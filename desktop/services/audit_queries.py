@@ -49,6 +49,7 @@ ENTITY_LABELS = {
     "demand_attachment": "诉求附件",
     "demand_extension": "延期申请",
     "whistle": "吹哨",
+    "handover": "双向派单",
 }
 
 
