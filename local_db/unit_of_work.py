@@ -17,6 +17,7 @@ from local_db.demand_queries import DemandQueries
 from local_db.demand_repository import DemandRepository
 from local_db.document_repository import DocumentRepository
 from local_db.handover_repository import HandoverRepository
+from local_db.indicator_queries import IndicatorQueries
 from local_db.repositories import (
     AuditRepository,
     CalendarRepository,
@@ -42,6 +43,7 @@ class UnitOfWork:
     responsibilities: ResponsibilityRepository
     whistles: WhistleRepository
     handovers: HandoverRepository
+    indicators: IndicatorQueries
     documents: DocumentRepository
     actions: ActionRepository
     sync: SyncRepository
@@ -62,6 +64,7 @@ class UnitOfWork:
         self.responsibilities = ResponsibilityRepository(self.session)
         self.whistles = WhistleRepository(self.session)
         self.handovers = HandoverRepository(self.session)
+        self.indicators = IndicatorQueries(self.session)
         self.documents = DocumentRepository(self.session)
         self.actions = ActionRepository(self.session)
         self.sync = SyncRepository(self.session)

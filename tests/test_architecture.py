@@ -23,7 +23,7 @@ def test_import_contracts_hold() -> None:
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 4 kept, 0 broken" in result.stdout, result.stdout
+    assert "Contracts: 6 kept, 0 broken" in result.stdout, result.stdout
 
 
 def test_ruff_is_clean() -> None:

@@ -42,9 +42,9 @@ def test_the_demo_handovers_and_a_step_recorded(qtbot, ui_env) -> None:  # type:
     found = tab.selected()
     assert found is not None
     assert tab.step_buttons[next(iter(tab.step_buttons))].isEnabled()  # 当天报告
-    receipt_button = [b for s, b in tab.step_buttons.items() if s.value == "receipt"][0]
+    receipt_button = next(b for s, b in tab.step_buttons.items() if s.value == "receipt")
     assert not receipt_button.isEnabled()  # not before the formal handover
-    hand_over = [b for s, b in tab.step_buttons.items() if s.value == "hand_over"][0]
+    hand_over = next(b for s, b in tab.step_buttons.items() if s.value == "hand_over")
     hand_over.click()
     qtbot.waitUntil(lambda: isinstance(tab.active_dialog, HandoverStepDialog))
     dialog = tab.active_dialog
