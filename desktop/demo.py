@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from desktop.clock import today
 from desktop.demo_accounts import add_demo_accounts
+from desktop.demo_actions import add_demo_actions
 from desktop.demo_data import (
     COMMUNITIES,
     DIVISION_CODE,
@@ -61,6 +62,7 @@ from desktop.demo_staff import (
     add_sunk_staff,
     choose_shortfalls,
 )
+from desktop.demo_whistles import add_demo_whistles
 from desktop.domain.actor import Actor
 from desktop.domain.errors import ConflictError
 from desktop.domain.grids import GridKind
@@ -125,7 +127,9 @@ def build_demo_street(
         roster = add_demo_roster(uow, actor=actor, rng_seed=seed, on=on)
         add_demo_responsibilities(uow, actor=actor, on=on)
         add_demo_demands(uow, actor=actor, rng_seed=seed, on=on)
+        add_demo_whistles(uow, actor=actor, rng_seed=seed, on=on)
         add_demo_handovers(uow, actor=actor, rng_seed=seed, on=on)
+        add_demo_actions(uow, actor=actor, rng_seed=seed, on=on)
         progress(total - 1, total, "正在保存……")
         cancel.raise_if_cancelled()
         uow.commit()

@@ -28,7 +28,7 @@ def test_import_contracts_hold() -> None:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [_tool("ruff"), "check", "desktop", "ui", "local_db", "resources", "tests"],
+        [_tool("ruff"), "check", "desktop", "ui", "local_db", "resources", "district", "tests"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr

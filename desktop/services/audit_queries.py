@@ -50,6 +50,11 @@ ENTITY_LABELS = {
     "demand_extension": "延期申请",
     "whistle": "吹哨",
     "handover": "双向派单",
+    "document": "公文",
+    "joint_action": "联合执法行动",
+    "indicators": "考评指标",
+    "sync_outbox": "同步待上传",
+    "sync_state": "区级平台连接",
 }
 
 

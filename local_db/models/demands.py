@@ -85,6 +85,7 @@ class Demand(SyncedRecord, Base):
         Index("ix_demand_duplicate_of", "duplicate_of_id"),
         Index("ix_demand_deadline", "deadline_at"),
         Index("ix_demand_grid_received", "grid_id", "received_at"),
+        Index("ix_demand_closed_at", "closed_at"),  # the assessment's month of closings
     )
 
     number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)  # 受理编号
@@ -137,6 +138,8 @@ class DemandStep(Base):
     """One step of the closed loop on the demand's timeline: who did what, when."""
 
     __tablename__ = "demand_step"
+    # the assessment's dispatches and ratings of a month (docs/performance.md)
+    __table_args__ = (Index("ix_demand_step_action_occurred", "action", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     demand_id: Mapped[str] = mapped_column(ForeignKey("demand.id"), nullable=False, index=True)

@@ -16,7 +16,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.benchmarks.cases_demands import demand_cases
+from tests.benchmarks.cases_documents import letter_cases
 from tests.benchmarks.cases_roster_import import roster_import_case
+from tests.benchmarks.cases_scheduling import scheduling_case
 from tests.benchmarks.cases_startup import memory_case, startup_case
 from tests.benchmarks.harness import print_table, run_case, write_json
 
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         memory_case(home),
         *demand_cases(home, export_rows=10_000 if args.quick else 100_000),
         roster_import_case(home / "roster-import", rows=1_000 if args.quick else 10_000),
+        *letter_cases(home, batch=100 if args.quick else 500),
+        scheduling_case(),
     )
     results = [run_case(case, repetitions) for case in cases]
     print_table(results)

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -58,6 +58,7 @@ class Street:
     member: StaffRow  # a 网格员 of ``one`` with the phone ``PHONE``
     officer_id: str  # a "1" officer on the roster, on duty today
     demand_id: str = ""  # a demand being handled, with a 延期 request waiting for approval
+    unit_id: str = ""  # a district department a whistle can be called to
 
 
 def fields(name: str, population: int = 300) -> GridFields:
@@ -79,7 +80,16 @@ def build_street(context: AppContext, folder: Path) -> Street:
     folder.mkdir(parents=True, exist_ok=True)
     for write in (grid_file, staff_file, boundary_file, list_file):
         write(folder)
-    return Street(context, folder, one, two, member, officer.id, _demand_in_handling(context))
+    return Street(context, folder, one, two, member, officer.id, _demand_in_handling(context),
+                  _whistle_unit(context))
+
+
+def _whistle_unit(context: AppContext) -> str:
+    """A unit of the directory for the whistle case (fixture data: no audit row)."""
+    with context.uow() as uow:
+        unit = units.add_unit(uow, data=units.UnitInput("区城管执法局", UnitKind.DEPARTMENT))
+        uow.commit()
+        return unit.id
 
 
 def _demand_in_handling(context: AppContext) -> str:
@@ -255,6 +265,12 @@ def _uow(street: Street):  # type: ignore[no-untyped-def]
     return street.context.uow()
 
 
+def _sync_services():  # type: ignore[no-untyped-def]
+    from desktop.sync import services
+
+    return services
+
+
 def _demand_input() -> demands.IntakeInput:
     return demands.IntakeInput("商户占道经营", "黄兴中路商户把货架摆上人行道", DemandKind.ENFORCEMENT,
                                DemandSource.HOTLINE, DemandNature.COMPLAINT, reporter_phone=PHONE)
@@ -271,6 +287,123 @@ def _decide_extension(street: Street, actor: Actor) -> object:
     assert detail.pending_extension is not None
     return decide_extension(_uow(street), actor=actor, request_id=detail.pending_extension.id,
                             expected_version=detail.demand.version, approve=True)
+
+
+def _call_whistle(street: Street, actor: Actor) -> object:
+    from desktop.domain.whistles import WhistleKind
+    from desktop.services import whistles
+
+    return whistles.call_whistle(_uow(street), actor=actor, data=whistles.WhistleInput(
+        WhistleKind.EMERGENCY, "占道经营", "请区城管到场", (whistles.TargetInput(street.unit_id),),
+        demand_id=street.demand_id))
+
+
+# --- official documents (the document life-cycle helper's cases) -------------------------
+
+
+def _document(street: Street, state: str) -> str:
+    """A 函告 of the street's demand brought to ``state`` (submitted / numbered) by the
+    people whose job it is."""
+    from desktop.documents.kinds import DocumentKind
+    from desktop.services import documents as docs
+
+    clerk, director = Actor("文书甲", Role.CLERK), Actor("主任甲", Role.DIRECTOR)
+    row = docs.create_draft(_uow(street), actor=clerk, kind=DocumentKind.LETTER,
+                            source_id=street.demand_id).row
+    docs.submit(_uow(street), actor=clerk, document_id=row.id)
+    if state == "numbered":
+        docs.approve(_uow(street), actor=director, document_id=row.id)
+    return row.id
+
+
+def _document_case(service: Callable[..., object], state: str) -> Call:
+    """Approving, voiding and printing need a document in the right state, made only
+    for a holder: the call first asks the service about an unknown id. A role lacking
+    the permission is refused there, before anything is stored; a holder passes the
+    check and meets NotFoundError; then the document is made and the real call runs."""
+    def call(street: Street, actor: Actor) -> object:
+        from desktop.domain.errors import NotFoundError
+
+        with contextlib.suppress(NotFoundError):
+            service(_uow(street), actor=actor, document_id="（无此公文）")
+        return service(_uow(street), actor=actor, document_id=_document(street, state))
+    return call
+
+
+def _document_cases() -> dict[str, tuple[Permission, Call]]:
+    from desktop.documents.kinds import DocumentKind
+    from desktop.services import document_output, documents
+
+    return {
+        "create_document_draft": (Permission.DOCUMENT_DRAFT, lambda s, a: documents.create_draft(
+            _uow(s), actor=a, kind=DocumentKind.LETTER, source_id=s.demand_id)),
+        "approve_document": (Permission.DOCUMENT_APPROVE,
+                             _document_case(documents.approve, "submitted")),
+        "print_document": (Permission.DOCUMENT_PRINT,
+                           _document_case(document_output.print_document, "numbered")),
+        "void_document": (Permission.DOCUMENT_VOID, _document_case(
+            lambda uow, **kw: documents.void(uow, reason="文字有误", **kw), "numbered")),
+    }
+
+
+def _action_plan() -> object:
+    from datetime import datetime, time, timedelta
+
+    from desktop.domain.action_states import ActionType
+    from desktop.domain.roster import EnforcementDomain
+    from desktop.services.action_building import ActionPlanInput
+
+    day = date.today() + timedelta(days=1)
+    return ActionPlanInput("黄兴中路占道经营整治", ActionType.CAMPAIGN,
+                           EnforcementDomain.URBAN_MANAGEMENT, datetime.combine(day, time(9)),
+                           datetime.combine(day, time(12)))
+
+
+def _create_action(street: Street, actor: Actor) -> object:
+    from desktop.services import joint_actions
+
+    return joint_actions.create_action(_uow(street), actor=actor, data=_action_plan())  # type: ignore[arg-type]
+
+
+def _approve_action(street: Street, actor: Actor) -> object:
+    """Approving needs a submitted, legal action. Building one changes the database,
+    which the refusal tests would see, so it is built only for a role that may approve;
+    a lacking role is refused before the service reads the (empty) id."""
+    from desktop.services import joint_actions
+
+    action_id, version = "", 0
+    if allowed(actor.role, Permission.ACTION_APPROVE):
+        action_id, version = _submitted_action(street)
+    return joint_actions.approve_action(_uow(street), actor=actor, action_id=action_id,
+                                        expected_version=version)
+
+
+def _submitted_action(street: Street) -> tuple[str, int]:
+    from desktop.domain.action_states import ActionState
+    from desktop.domain.roster import EnforcementDomain
+    from desktop.services.action_building import ParticipantInput, add_action, put_participants
+    from desktop.services.certificates import attach_certificate
+
+    with street.context.uow() as uow:
+        serial = 100 + len(uow.roster.officers())
+        ids = []
+        for n, name in ((serial, "钱程"), (serial + 1, "孙悦")):
+            first17 = f"430102199{n % 10}0101{n:03d}"
+            officer = roster.add_officer(uow, actor=LOCAL_ADMIN, data=roster.OfficerInput(
+                name, first17 + gb11643_check_digit(first17), Force.STREET,
+                StaffingType.CIVIL_SERVANT))
+            attach_certificate(uow, actor=LOCAL_ADMIN, officer=officer, number=f"湘4301029{n:03d}",
+                               issuing_authority="湖南省人民政府",
+                               domains=[EnforcementDomain.URBAN_MANAGEMENT],
+                               valid_from=date.today() - timedelta(days=30),
+                               valid_until=date.today() + timedelta(days=900))
+            ids.append(officer.id)
+        uow.flush()
+        action = add_action(uow, actor=LOCAL_ADMIN, data=_action_plan())  # type: ignore[arg-type]
+        put_participants(uow, action, [ParticipantInput(officer_id) for officer_id in ids])
+        action.state = ActionState.SUBMITTED.value
+        uow.commit()
+        return action.id, action.version
 
 
 SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
@@ -329,21 +462,20 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
                               demands.reveal_reporter_phone(_uow(s), actor=a,
                                                             demand_id=s.demand_id)),
     "import_responsibility_list": (Permission.RESPONSIBILITY_EDIT, _import_list),
+    "configure_sync": (Permission.SYNC_CONFIGURE, lambda s, a: _sync_services().configure_sync(
+        _uow(s), actor=a, server_url="https://district.example.gov.cn")),
+    "dismiss_refused_sync": (Permission.SYNC_RUN, lambda s, a: _sync_services().dismiss_refused(
+        _uow(s), actor=a)),
+    "call_whistle": (Permission.WHISTLE_CALL, _call_whistle),
+    "create_joint_action": (Permission.ACTION_PLAN, _create_action),
+    "approve_joint_action": (Permission.ACTION_APPROVE, _approve_action),
 }
+SERVICE_CASES.update(_document_cases())
 
 # Permissions no service checks yet, and why. The guard tests fail when a Permission is
 # added without either a case above or an entry here; move an entry up to
 # SERVICE_CASES (and the UI tables) when its service is written.
 NOT_ENFORCED_YET: dict[Permission, str] = {
     Permission.GRID_VIEW: "every role holds it; the read services take no actor yet",
-    Permission.WHISTLE_CALL: "the whistle services are being written",
     Permission.ROSTER_IMPORT: "the roster import is not written yet",
-    Permission.ACTION_PLAN: "the joint action services are being written",
-    Permission.ACTION_APPROVE: "the joint action services are being written",
-    Permission.DOCUMENT_DRAFT: "the document life-cycle services are being written",
-    Permission.DOCUMENT_APPROVE: "the document life-cycle services are being written",
-    Permission.DOCUMENT_PRINT: "the document life-cycle services are being written",
-    Permission.DOCUMENT_VOID: "the document life-cycle services are being written",
-    Permission.SYNC_RUN: "the sync client is being written",
-    Permission.SYNC_CONFIGURE: "the sync client is being written",
 }

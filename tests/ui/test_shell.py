@@ -20,7 +20,7 @@ def test_every_navigation_entry_has_a_page(qtbot, ui_env, street):
     assert titles == ["工作台", "网格", "执法队伍", "联合行动", "诉求与吹哨", "文书", "事项清单",
                       "同步", "设置"]
     assert len(window.pages) == len(PAGE_SPECS)
-    planned = window.show_page("actions")
+    planned = window.show_page("sync")
     assert isinstance(planned, PlannedPage)
     assert "尚在开发中" in planned.findChildren(type(window.sub_center_label))[1].text()
     assert "测试街道综合指挥分中心" in window.windowTitle()

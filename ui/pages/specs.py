@@ -18,13 +18,9 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "工作台", "ui.pages.dashboard_page:DashboardPage"),
     PageSpec("grids", "网格", "ui.pages.grids_page:GridsPage"),
     PageSpec("roster", "执法队伍", "ui.pages.roster_page:RosterPage"),
-    PageSpec("actions", "联合行动", planned=(
-        "联合执法行动的计划、合法性检查（两名以上持证执法人员、执法领域、时间冲突）、"
-        "审批、通知与结果登记，以及辅助排班。")),
+    PageSpec("actions", "联合行动", "ui.pages.actions_page:ActionsPage"),
     PageSpec("demands", "诉求与吹哨", "ui.pages.demands_page:DemandsPage"),
-    PageSpec("documents", "文书", planned=(
-        "按 GB/T 9704 版式生成函告、案件移送书及送达回证、督办单、联合执法行动通知等公文，"
-        "编号、审批、预览、打印与归档。")),
+    PageSpec("documents", "文书", "ui.pages.documents_page:DocumentsPage"),
     PageSpec("responsibilities", "事项清单", "ui.pages.responsibilities_page:ResponsibilitiesPage"),
     PageSpec("sync", "同步", planned=(
         "与区级平台同步：待上传队列、冲突处理和同步记录。本机在离线状态下可正常使用。")),
