@@ -53,12 +53,19 @@ class AppContext:
 
 def open_context(root: Path | None = None, *, actor: Actor = LOCAL_ADMIN) -> AppContext:
     """Open (not migrate) the database of a data folder; ``root`` defaults to the user's."""
+    from desktop.sync.work_orders import work_order_commands
+    from local_db.outbox_events import install_outbox
+
     paths = data_paths(root).ensure()
     engine = create_sqlite_engine(paths.database)
+    factory = make_session_factory(engine)
+    # Every change to a record that travels queues its outbox row in the same
+    # transaction (docs: sync.md); pulled rows are applied without one.
+    install_outbox(factory, command_rule=work_order_commands)
     return AppContext(
         paths=paths,
         engine=engine,
-        session_factory=make_session_factory(engine),
+        session_factory=factory,
         settings=Settings(paths.settings_file),
         actor=actor,
     )

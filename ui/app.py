@@ -94,9 +94,13 @@ def _paint_frame(app: QApplication, args: Namespace) -> MainWindow:
     except (OSError, ValueError):
         pass  # geometry is a nicety; the real problems are reported once the core opens
     window.show()
-    deadline = time.perf_counter() + 5.0
-    while not window.painted and time.perf_counter() < deadline:
-        app.processEvents()
+    from PySide6.QtCore import QEventLoop
+
+    # A bounded number of waits (PySide6 6.12 leaks a reference per processEvents call).
+    for _ in range(200):
+        if window.painted:
+            break
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 25)
     return window
 
 
@@ -151,7 +155,9 @@ async def _show_main_window(
     import asyncio
 
     from ui.background import BackgroundJobs
+    from ui.sync_status import controller_for
 
+    controller_for(env).start_timer()  # background sync every few minutes, never blocking
     jobs = BackgroundJobs(env, window)
     jobs.start()
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()

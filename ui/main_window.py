@@ -105,10 +105,25 @@ class MainWindow(QMainWindow):
         self.sub_center_label.setText(
             f"分中心：{sub_center.center_name}" if sub_center else "分中心：未设置")
         self.user_label.setText(f"用户：{env.context.actor.name}")
-        self.sync_label.setText("同步：未连接区级平台（离线工作）")
+        self._attach_sync_status(env)
         self.restore_geometry(env.context.settings.get(GEOMETRY_KEY))
         self.nav.setEnabled(True)
         self.statusBar().clearMessage()
+
+    def _attach_sync_status(self, env: UiEnv) -> None:
+        """The frame shows a plain label; the live one (httpx and the sync engine
+        behind it) replaces it once the core is open."""
+        from ui.sync_status import SyncStatusLabel, controller_for
+
+        bar = self.statusBar()
+        bar.removeWidget(self.sync_label)
+        self.sync_label.deleteLater()
+        label = SyncStatusLabel(controller_for(env))
+        label.setContentsMargins(8, 0, 8, 0)
+        label.clicked.connect(lambda: self.show_page("sync"))
+        bar.addPermanentWidget(label)
+        self.sync_label = label
+        env.tasks.spawn(controller_for(env).refresh())
 
     @staticmethod
     def _placeholder() -> QLabel:
@@ -208,6 +223,10 @@ class MainWindow(QMainWindow):
     def _on_restart_required(self, message: str) -> None:
         """After a restore the file under the program changed: stop every page."""
         self.nav.setEnabled(False)
+        if self.env is not None:
+            from ui.sync_status import controller_for
+
+            controller_for(self.env).timer.stop()  # nothing may sync the swapped file
         for page in self.pages.built():
             page.loaded = True  # never reload from the swapped file
         self.sync_label.setText("数据库已恢复：请退出并重新启动程序")

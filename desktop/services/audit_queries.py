@@ -53,7 +53,7 @@ ENTITY_LABELS = {
     "document": "公文",
     "joint_action": "联合执法行动",
     "indicators": "考评指标",
-    "sync_outbox": "同步待上传",
+    "sync_outbox": "同步上传队列",
     "sync_state": "区级平台连接",
 }
 

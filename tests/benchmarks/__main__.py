@@ -20,6 +20,7 @@ from tests.benchmarks.cases_documents import letter_cases
 from tests.benchmarks.cases_roster_import import roster_import_case
 from tests.benchmarks.cases_scheduling import scheduling_case
 from tests.benchmarks.cases_startup import memory_case, startup_case
+from tests.benchmarks.cases_sync import sync_cases
 from tests.benchmarks.harness import print_table, run_case, write_json
 
 DEFAULT_HOME = Path("test-output") / "benchmark-data"
@@ -60,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         scheduling_case(),
     )
     results = [run_case(case, repetitions) for case in cases]
+    # The sync cases keep a reference district server process running while they run.
+    with sync_cases(home / "sync", records=10_000 if args.quick else 100_000,
+                    mutations=1_000 if args.quick else 10_000) as more:
+        results += [run_case(case, min(repetitions, 3)) for case in more]
     print_table(results)
     if args.json:
         write_json(results, args.json)

@@ -33,19 +33,19 @@ def _who(row: DocumentRow) -> str:
 
 
 DOCUMENT_COLUMNS: list[Column[DocumentRow]] = [
-    Column("发文字号", lambda r: r.display_number,
+    Column("发文字号", lambda r: r.number or ("审批后取号" if r.numbered_kind else "不编号"),
            lambda r: f"{r.year or 0:04d}{r.seq or 0:06d}{r.created_at.isoformat()}"),
     Column("种类", lambda r: SHORT_KINDS.get(r.kind, r.kind.label), tooltip=lambda r: r.kind.label),
     Column("标题", lambda r: r.title, tooltip=_who),
     Column("状态", lambda r: r.state.label,
            background=lambda r: STATE_COLOURS.get(r.state)),
-    Column("起草", lambda r: f"{r.created_at:%m-%d} {r.drafted_by}",
-           lambda r: r.created_at.isoformat(), tooltip=_who),
+    Column("起草", lambda r: f"{r.created_at:%m-%d}", lambda r: r.created_at.isoformat(),
+           tooltip=_who),
     Column("打印", lambda r: str(r.print_count) if r.print_count else "", lambda r: r.print_count,
            align_right=True),
 ]
 # Pixel widths; None stretches (the title takes what the others leave, elided).
-DOCUMENT_WIDTHS: tuple[int | None, ...] = (148, 76, None, 58, 124, 40)
+DOCUMENT_WIDTHS: tuple[int | None, ...] = (140, 76, None, 58, 52, 40)
 
 REGISTER_COLUMNS: list[Column[RegisterRow]] = [
     Column("发文字号", lambda r: r.number, lambda r: f"{r.year:04d}{r.word}{r.seq:06d}"),
@@ -130,13 +130,13 @@ def fit_columns(table, widths: tuple[int | None, ...]) -> None:  # type: ignore[
 
 def font_note(fonts: FontSet) -> str:
     """Which font roles print in a stand-in face, one clause per stand-in, e.g.
-    "字体：仿宋、小标宋：系统未安装，已用 AR PL SungtiL GB（宋体）代替"."""
+    "系统未安装的字体已代替：仿宋、小标宋用 AR PL SungtiL GB（宋体），黑体用 …"."""
     by_face: dict[str, list[str]] = {}
     for font in fonts.fonts:
         if not font.exact:
             by_face.setdefault(font.family, []).append(font.role.label)
-    clauses = [f"{'、'.join(roles)}：系统未安装，已用 {face} 代替" for face, roles in by_face.items()]
-    return ("字体——" + "；".join(clauses) + "。") if clauses else ""
+    clauses = [f"{'、'.join(roles)}用 {face}" for face, roles in by_face.items()]
+    return ("系统未安装的字体已代替：" + "，".join(clauses) + "。") if clauses else ""
 
 
 FONT_TIP = ("公文标准字体：正文仿宋_GB2312，标题方正小标宋简体，一级标题黑体，二级标题楷体_GB2312，"

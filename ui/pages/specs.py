@@ -22,7 +22,6 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("demands", "诉求与吹哨", "ui.pages.demands_page:DemandsPage"),
     PageSpec("documents", "文书", "ui.pages.documents_page:DocumentsPage"),
     PageSpec("responsibilities", "事项清单", "ui.pages.responsibilities_page:ResponsibilitiesPage"),
-    PageSpec("sync", "同步", planned=(
-        "与区级平台同步：待上传队列、冲突处理和同步记录。本机在离线状态下可正常使用。")),
+    PageSpec("sync", "同步", "ui.pages.sync_page:SyncPage"),
     PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage"),
 )
