@@ -5,6 +5,10 @@
 #
 #   bash installer/build-dmg.sh          # on a Mac, with the project's .venv
 #
+# Before signing, the app bundle is checked like the Linux folder in verify-linux.sh: the
+# smoke (fresh data folder), the bundle check (bundle_check.py), and the frozen commands
+# on a demo folder (print --samples, export actions .ics, dashboard/documents smokes).
+#
 # Writes dist/subcenter-<version>-<arch>.dmg (arm64 or x86_64: PyInstaller freezes for
 # the Python it runs on; CI builds both). Signing and notarization run only when their
 # environment variables are set, and are skipped with a note otherwise:
@@ -34,6 +38,30 @@ QT_QPA_PLATFORM=offscreen SUBCENTER_HOME="$SMOKE/data" \
     "$APP/Contents/MacOS/subcenter" --smoke
 grep '^ok ' "$SMOKE/result.txt" || fail "smoke: no 'ok' in $SMOKE/result.txt"
 "$PY" "$INSTALLER/checks.py" artifacts "$SMOKE/artifacts"
+step_done
+
+step "bundle check (installer/bundle_check.py inside the frozen app)"
+QT_QPA_PLATFORM=offscreen SUBCENTER_BUNDLE_CHECK="$SMOKE/bundle-check.txt" \
+    "$APP/Contents/MacOS/subcenter" || true
+cat "$SMOKE/bundle-check.txt" || true
+"$PY" "$INSTALLER/checks.py" bundle "$SMOKE/bundle-check.txt" || fail "bundle check"
+step_done
+
+step "frozen commands on a demo folder: demo, print --samples, export actions, page smokes"
+DEMO="$SMOKE/demo"
+WEEK="$(date +%G-W%V)"
+export SUBCENTER_HOME="$DEMO/data"
+"$APP/Contents/MacOS/subcenter" demo
+"$APP/Contents/MacOS/subcenter" print --samples "$DEMO/samples"
+"$PY" "$INSTALLER/checks.py" samples "$DEMO/samples" || fail "print --samples"
+"$APP/Contents/MacOS/subcenter" export actions --week "$WEEK" "$DEMO/actions.ics"
+"$PY" "$INSTALLER/checks.py" ics "$DEMO/actions.ics" --week "$WEEK" || fail "export actions"
+for page in dashboard documents; do
+    QT_QPA_PLATFORM=offscreen SUBCENTER_SMOKE_PAGE="$page" \
+        SUBCENTER_SMOKE_RESULT="$DEMO/smoke-$page.txt" "$APP/Contents/MacOS/subcenter" --smoke
+    grep '^ok ' "$DEMO/smoke-$page.txt" || fail "smoke of page $page: no 'ok'"
+done
+unset SUBCENTER_HOME
 step_done
 
 step "sign the app"

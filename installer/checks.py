@@ -1,11 +1,15 @@
 """Checks of built installers, run by verify-linux.sh (and by CI on the real MSI).
 
     python installer/checks.py artifacts DIR          # the smoke run's PDF and xlsx
+    python installer/checks.py samples DIR            # `subcenter print --samples DIR`
+    python installer/checks.py ics FILE.ics --week 2026-W48   # `subcenter export actions`
+    python installer/checks.py bundle REPORT          # SUBCENTER_BUNDLE_CHECK's report
     python installer/checks.py msi FILE.msi FROZEN_DIR --version 0.1.0
     python installer/checks.py deb FILE.deb --version 0.1.0
 
 Each prints what it verified and exits 1 with a line per failure. The MSI is read with
-msitools (msiinfo, msiextract), the .deb with dpkg-deb.
+msitools (msiinfo, msiextract), the .deb with dpkg-deb; ``samples`` asks the installed
+app which document kinds exist, ``ics`` reads the calendar back with icalendar.
 """
 
 from __future__ import annotations
@@ -72,6 +76,58 @@ def _pdf_text(pdf: Path) -> str | None:
         return None
     with pymupdf.open(pdf) as document:
         return "".join(page.get_text() for page in document)
+
+
+def check_samples(folder: Path) -> int:
+    """One PDF per document kind (``subcenter print --samples``), each a real PDF."""
+    from desktop.documents.kinds import DocumentKind
+
+    report = Report()
+    expected = {f"{kind.value}.pdf" for kind in DocumentKind}
+    found = {path.name for path in folder.glob("*.pdf")}
+    report.check(found == expected, f"{len(expected)} sample PDFs, one per document kind"
+                                    f" (missing {sorted(expected - found)},"
+                                    f" extra {sorted(found - expected)})")
+    for name in sorted(found & expected):
+        data = (folder / name).read_bytes()
+        report.check(data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+                     and b"/FontFile" in data,
+                     f"{name}: a complete PDF with embedded fonts ({len(data) // 1024} KB)")
+    return report.exit_code()
+
+
+def check_ics(path: Path, week: str) -> int:
+    """The week's joint actions as iCalendar: events in Asia/Shanghai with its VTIMEZONE."""
+    from datetime import timedelta
+
+    from icalendar import Calendar
+
+    report = Report()
+    calendar = Calendar.from_ical(path.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    zones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
+    report.check(week in str(calendar.get("X-WR-CALNAME", "")),
+                 f"calendar of week {week}: {calendar.get('X-WR-CALNAME')}")
+    report.check(zones == ["Asia/Shanghai"], f"one VTIMEZONE Asia/Shanghai: {zones}")
+    report.check(bool(events), f"{len(events)} VEVENTs (demo data has actions every week)")
+    uids = [str(event["UID"]) for event in events]
+    report.check(len(set(uids)) == len(uids), "every event has its own UID")
+    offsets = {event["DTSTART"].dt.utcoffset() for event in events}
+    report.check(offsets <= {timedelta(hours=8)}, f"every DTSTART at UTC+8: {offsets}")
+    return report.exit_code()
+
+
+def check_bundle(path: Path) -> int:
+    """The frozen bundle check's report (installer/bundle_check.py)."""
+    report = Report()
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    failures = [line for line in lines if line.startswith("FAIL")]
+    summary = lines[-1] if lines else "(no report)"
+    report.check(bool(lines) and summary.startswith("bundle check:") and not failures,
+                 f"bundle check: {summary}")
+    for line in failures:
+        report.check(False, line.removeprefix("FAIL").strip())
+    return report.exit_code()
 
 
 def msi_table(msi: Path, table: str) -> list[dict[str, str]]:
@@ -202,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="checks of built installers")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("artifacts").add_argument("folder", type=Path)
+    commands.add_parser("samples").add_argument("folder", type=Path)
+    ics = commands.add_parser("ics")
+    ics.add_argument("file", type=Path)
+    ics.add_argument("--week", required=True)
+    commands.add_parser("bundle").add_argument("report", type=Path)
     msi = commands.add_parser("msi")
     msi.add_argument("msi", type=Path)
     msi.add_argument("frozen", type=Path)
@@ -212,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "artifacts":
         return check_artifacts(args.folder)
+    if args.command == "samples":
+        return check_samples(args.folder)
+    if args.command == "ics":
+        return check_ics(args.file, args.week)
+    if args.command == "bundle":
+        return check_bundle(args.report)
     if args.command == "msi":
         return check_msi(args.msi, args.frozen, args.version)
     return check_deb(args.deb, args.version)

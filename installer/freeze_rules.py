@@ -8,6 +8,7 @@ system's separator; every rule here normalises them to ``/`` first.
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
@@ -33,26 +34,67 @@ DATA_SUFFIXES = {
 # Our packages are imported by name at run time (page registry, settings tabs), so
 # PyInstaller's import scan cannot see them all: collect them whole.
 APP_PACKAGES = ("desktop", "ui", "local_db", "resources")
-# Never in the bundle: tests, the reference district server, development tools, other
-# Qt bindings qasync probes for, and the Qt modules a widgets app has no use for (QML,
-# Qt Quick, WebEngine, designer/help/test tooling). PyInstaller only collects modules
-# something imports, so these names matter when a dependency drags one in; a module the
-# app may well use later (QtCharts, QtPdf, QtPrintSupport, QtSvg) is not listed.
+
+# The PySide6 bindings the app imports. PySide6-Addons brings some forty more (WebEngine,
+# 3D, Multimedia, Quick/QML, Designer, …) and PyInstaller's Qt hooks pull a few of them
+# in as "dependencies" (QtCharts' hook adds QtOpenGL and QtOpenGLWidgets, 8.6 MB of
+# bindings nothing imports: QtCharts needs only their C++ libraries, which stay). The spec
+# excludes every installed binding not listed here (``qt_binding_excludes``), so a new
+# Addons module can never slip into the bundle. QtSvg is allowed but not forced: the SVG
+# icon and image plugins need only libQt6Svg.
+REQUIRED_QT_BINDINGS = frozenset({
+    "QtCore", "QtGui", "QtWidgets", "QtPrintSupport",
+    "QtCharts",  # the 工作台 charts (ui/widgets/charts.py)
+    "QtPdf", "QtPdfWidgets",  # the document preview (ui/widgets/pdf_preview.py)
+})
+KEPT_QT_BINDINGS = REQUIRED_QT_BINDINGS | {"QtSvg", "QtSvgWidgets"}
+
+# Never in the bundle: tests, the reference district server and its web stack, development
+# tools, other Qt bindings qasync probes for, the Qt modules a widgets app has no use for,
+# and optional extras of our dependencies that nothing of ours reaches. PyInstaller only
+# collects modules something imports, so these names matter when a dependency drags one
+# in; a module the app uses (QtCharts, QtPdf, QtPrintSupport, QtSvg) is never listed.
 EXCLUDED_MODULES = (
     "tests", "district", "local_db.make_migration", "local_db.migrations",
-    "pytest", "_pytest", "pytestqt", "hypothesis", "fitz", "pymupdf", "ruff",
-    "importlinter", "grimp", "pip", "tkinter", "_tkinter", "IPython", "yaml", "pygments",
+    # the reference district server's stack and the test tools (pyproject's extras)
+    "fastapi", "uvicorn", "starlette", "schemathesis", "hypothesis", "hypothesis_graphql",
+    "pytest", "_pytest", "pytestqt", "pytest_timeout", "ruff", "importlinter", "grimp",
+    "pip", "tkinter", "_tkinter", "IPython", "yaml", "pygments",
+    # httpx's command-line client (httpx._main) drags in rich, click and markdown-it;
+    # httpx imports it inside try/except and works without it.
+    "httpx._main", "rich", "click", "markdown_it",
+    # Pillow's AVIF codec (libavif, 4.7 MB): the app never decodes AVIF (Pillow imports
+    # its format plugins inside try/except); Tk is not in the bundle.
+    "PIL._avif", "PIL.AvifImagePlugin", "PIL.ImageTk", "PIL._imagingtk",
     "PyQt5", "PyQt6", "PySide2",
+    # WebEngine first: never wanted (200 MB on Windows with its resources)
+    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
+    "PySide6.QtWebChannel", "PySide6.QtWebView", "PySide6.QtWebSockets",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
     "PySide6.QtQuickTest", "PySide6.QtQuick3D", "PySide6.QtQmlFeatures",
-    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
-    "PySide6.QtWebChannel", "PySide6.QtWebView", "PySide6.QtDesigner", "PySide6.QtHelp",
-    "PySide6.QtUiTools", "PySide6.QtTest", "PySide6.QtLabsStyleKit",
+    "PySide6.Qt3DCore", "PySide6.Qt3DRender", "PySide6.Qt3DInput", "PySide6.Qt3DLogic",
+    "PySide6.Qt3DAnimation", "PySide6.Qt3DExtras",
+    "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "PySide6.QtSpatialAudio",
+    "PySide6.QtTextToSpeech", "PySide6.QtDataVisualization", "PySide6.QtGraphs",
+    "PySide6.QtGraphsWidgets", "PySide6.QtCanvasPainter", "PySide6.QtLocation",
+    "PySide6.QtPositioning", "PySide6.QtSensors", "PySide6.QtSerialPort",
+    "PySide6.QtSerialBus", "PySide6.QtBluetooth", "PySide6.QtNfc", "PySide6.QtRemoteObjects",
+    "PySide6.QtScxml", "PySide6.QtStateMachine", "PySide6.QtHttpServer",
+    "PySide6.QtNetworkAuth", "PySide6.QtSql", "PySide6.QtConcurrent", "PySide6.QtXml",
+    "PySide6.QtAxContainer", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtUiTools",
+    "PySide6.QtTest", "PySide6.QtLabsStyleKit",
+    # Added by the QtCharts hook; only their C++ libraries are needed (see above).
+    "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets",
     # PyInstaller's PySide6 hooks add these two; the app talks HTTP through httpx and never
-    # uses D-Bus itself (QtGui's own D-Bus use goes through libQt6DBus, which stays).
-    # Leaving QtNetwork in costs 5 MB (it links Kerberos).
+    # uses D-Bus itself (QtGui's own D-Bus use goes through libQt6DBus, which stays; QtPdf
+    # links libQt6Network, which stays too: only the Python bindings are left out).
     "PySide6.QtNetwork", "PySide6.QtDBus",
 )
+
+# Installed for the tests only (pyproject's ``test`` extra). They are left out unless a
+# module of the app imports them at run time: then they stay, since leaving them out
+# would break that module (``test_only_excludes`` reads the app's sources to decide).
+TEST_ONLY_MODULES = {"pymupdf": ("pymupdf", "fitz"), "fitz": ("pymupdf", "fitz")}
 
 KEPT_TRANSLATIONS = {"qtbase_zh_CN.qm"}
 # Plugin folders the app needs: windowing on each system, images, input methods (ibus,
@@ -63,6 +105,10 @@ KEPT_PLUGIN_FOLDERS = {
     "printsupport", "styles", "xcbglintegrations", "wayland-decoration-client",
     "wayland-graphics-integration-client", "wayland-shell-integration",
 }
+# imageformats/qpdf (a QImage reader for PDF files) is dropped too: QtPdf's QPdfDocument
+# renders through the PDFium inside libQt6Pdf and needs no plugin (the frozen bundle check
+# renders a page to prove it), and the plugin would link libQt6Pdf even into a build
+# without the preview.
 DROPPED_PLUGINS = re.compile(
     r"(qeglfs|qlinuxfb|qminimalegl|qvkkhrdisplay|qvnc|qdirect2d|qtvirtualkeyboard|qgtk3"
     r"|qpdf|qtga|qtiff|qwbmp|qwebp)[^/]*$",
@@ -70,15 +116,72 @@ DROPPED_PLUGINS = re.compile(
 )
 # Qt libraries (Linux .so, Windows .dll, macOS frameworks) only the excluded modules and
 # the dropped plugins use. On Linux, prune_orphans also removes whatever else they left.
+# Kept on purpose: Charts, OpenGL and OpenGLWidgets (libQt6Charts links them), Pdf and
+# PdfWidgets, Network (libQt6Pdf links it), Svg (icon/image plugins), DBus, Wayland/Xcb.
 DROPPED_QT_LIBRARIES = re.compile(
-    r"(^|/)(lib)?Qt6?(Quick|Qml|WebEngine|WebChannel|WebView|VirtualKeyboard|Designer|Help"
-    r"|UiTools|Test|3D|ShaderTools|LabsStyleKit|Graphs|Location|Scxml|StateMachine"
-    r"|RemoteObjects|Sensors|SerialPort|SerialBus|Bluetooth|Nfc|HttpServer|SpatialAudio"
-    r"|TextToSpeech)[^/]*$",
+    r"(^|/)(lib)?Qt6?(Quick|Qml|WebEngine|WebChannel|WebView|WebSockets|VirtualKeyboard"
+    r"|Designer|Help|UiTools|Test|3D|ShaderTools|LabsStyleKit|Graphs|DataVisualization"
+    r"|Location|Positioning|Scxml|StateMachine|RemoteObjects|Sensors|SerialPort|SerialBus"
+    r"|Bluetooth|Nfc|HttpServer|NetworkAuth|SpatialAudio|TextToSpeech|Multimedia|FFmpeg"
+    r"|CanvasPainter|PdfQuick|Sql|Concurrent|Xml)[^/]*$",
     re.IGNORECASE,
 )
 # Software OpenGL for Qt Quick on Windows (20 MB); a widgets app paints without it.
 DROPPED_FILES = {"opengl32sw.dll"}
+# The tzdata package is the time-zone database where the system has none (Windows): the
+# app needs Asia/Shanghai (joint actions in iCalendar). Its ~600 zone files would double
+# the bundle's file count (one MSI component each), so only China's zones, UTC and the
+# index files stay.
+KEPT_TZDATA = re.compile(
+    r"^tzdata/(zones|zoneinfo/(Asia/(Shanghai|Chongqing|Chungking|Harbin|Urumqi|Kashgar"
+    r"|Hong_Kong|Macau|Macao|Taipei)|Etc/(UTC|UCT|GMT|Universal|Zulu)|UTC|UCT|GMT|PRC"
+    r"|Universal|Zulu|[^/]+\.(tab|zi)|leapseconds))$"
+)
+
+
+def qt_binding_excludes(installed: Iterable[str]) -> list[str]:
+    """``PySide6.<name>`` for every installed binding the app does not use.
+
+    ``installed`` are the binding names found in the PySide6 package (``QtCore``,
+    ``QtWebEngineCore``, …, from ``QtCore.abi3.so``/``QtCore.pyd``); the spec passes them
+    so that a binding a future Addons wheel adds is excluded without editing this file.
+    """
+    return sorted(f"PySide6.{name}" for name in set(installed) - KEPT_QT_BINDINGS
+                  if re.fullmatch(r"Qt[A-Za-z0-9]+", name))
+
+
+def imported_names(root: Path, packages: Iterable[str] = APP_PACKAGES) -> set[str]:
+    """Top-level module names the app's sources import (``import x``, ``from x.y import``),
+    anywhere in a module, lazily inside functions included."""
+    names: set[str] = set()
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            except SyntaxError:
+                continue  # a file being edited; the freeze itself will report it
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_excludes(app_imports: set[str]) -> list[str]:
+    """The test-only packages to exclude: all of them, except the ones the app imports
+    (and their aliases, e.g. ``fitz`` for ``pymupdf``)."""
+    used = {alias for name in app_imports & TEST_ONLY_MODULES.keys()
+            for alias in TEST_ONLY_MODULES[name]}
+    return sorted({alias for aliases in TEST_ONLY_MODULES.values() for alias in aliases} - used)
+
+
+def excluded_modules(root: Path, installed_qt_bindings: Iterable[str]) -> list[str]:
+    """Everything the spec passes to ``Analysis(excludes=…)``."""
+    return sorted({*EXCLUDED_MODULES, *qt_binding_excludes(installed_qt_bindings),
+                   *test_only_excludes(imported_names(root))})
 
 
 def project_version(root: Path) -> str:
@@ -121,6 +224,8 @@ def keep_in_bundle(dest_name: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     if name.lower() in DROPPED_FILES:
         return False
+    if path.startswith("tzdata/"):
+        return KEPT_TZDATA.match(path) is not None or path.endswith(".py")
     if path.endswith(".qm") and "/translations/" in f"/{path}":
         return name in KEPT_TRANSLATIONS
     if "/plugins/" in f"/{path}":

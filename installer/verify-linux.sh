@@ -6,23 +6,35 @@
 #  1. tools: wixl/msitools, dpkg-dev, desktop-file-utils and the system libraries the
 #     .deb depends on are apt-installed when missing (as root; nothing happens when present)
 #  2. freeze with PyInstaller (build-linux.sh), pyinstaller pip-installed into .venv if missing
-#  3. run the frozen app `--smoke` offscreen on a fresh data folder: migrations, main window
-#     painted, a PDF (bundled CJK font) and an xlsx written and read back
-#  4. the same smoke from the virtualenv, for the start-time comparison
-#  5. every system library the frozen folder links against is declared in the .deb's Depends
+#  3. the frozen bundle check (installer/bundle_check.py, SUBCENTER_BUNDLE_CHECK): every app
+#     module imports, the trimmed modules are absent, QtCharts/QtPdf/printing work, CP-SAT
+#     solves, Asia/Shanghai comes from tzdata, keyring's backends, httpx, argon2, shapely
+#  4. the frozen app `--smoke` offscreen on a fresh data folder: migrations, main window
+#     painted, a PDF (bundled CJK font) and an xlsx written and read back; two more
+#     launches for the start time (launch -> first paint, from painted_at)
+#  5. the same from the virtualenv, for the start-time comparison
+#     -- from here the MSI (6) and the .deb (7) build in the background --
 #  6. MSI with wixl (build-msi.sh), checked with msitools: UpgradeCode, ProductVersion,
 #     ALLUSERS, shortcut, upgrade/downgrade rows, and a byte-identical msiextract round trip
 #  7. .deb (build-deb.sh), checked, unpacked into a temporary root with `dpkg -x`, and the
 #     unpacked /usr/bin/subcenter run with --smoke
+#  8. the frozen headless commands on a demo data folder: `subcenter demo`, `subcenter
+#     print --samples DIR` (one PDF per document kind) and `subcenter export actions --week
+#     <this ISO week> FILE.ics` with the system tz database hidden (as on Windows)
+#  9. the frozen `--smoke` on that demo folder with SUBCENTER_SMOKE_PAGE=dashboard (charts
+#     with data) and =documents (the document list and its QtPdf preview)
+# 10. every system library the frozen folder links against is declared in the .deb's Depends
 #
 # Idempotent and non-interactive (CI runs it from .ci/run). Leaves
-# dist/subcenter-<version>.msi and dist/subcenter_<version>_amd64.deb.
+# dist/subcenter-<version>.msi and dist/subcenter_<version>_amd64.deb. The .deb is
+# compressed with xz -1 here (SUBCENTER_DEB_XZ_LEVEL=6 for the release size; README).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 TOTAL_STARTED=$(date +%s.%N)
 declare -a TIMINGS=()
 record() { TIMINGS+=("$(printf '%-34s %6s s' "$1" "$STEP_SECONDS")"); }
+export SUBCENTER_DEB_XZ_LEVEL="${SUBCENTER_DEB_XZ_LEVEL:-1}"
 
 step "tools and system libraries"
 declare -a NEED=()
@@ -31,7 +43,7 @@ command -v msiextract >/dev/null && command -v msiinfo >/dev/null || NEED+=(msit
 command -v dpkg-deb >/dev/null || NEED+=(dpkg-dev)
 command -v desktop-file-validate >/dev/null || NEED+=(desktop-file-utils)
 command -v strip >/dev/null || NEED+=(binutils)
-# The libraries the .deb depends on: ldd must resolve them all for step 5.
+# The libraries the .deb depends on: ldd must resolve them all for step 10.
 for package in $(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import linux_deps as d; print(" ".join(sorted(d.declared_depends(d.Path(sys.argv[2])))))' \
         "$INSTALLER" "$INSTALLER/linux/control.in"); do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
@@ -63,23 +75,37 @@ VERIFY="$WORK/verify"
 rm -rf "$VERIFY"
 mkdir -p "$VERIFY"
 
-# smoke NAME EXECUTABLE: --smoke offscreen on a fresh data folder, then check what it left.
+seconds_since() { awk -v a="$1" -v b="${2:-$(date +%s.%N)}" 'BEGIN { printf "%.2f", b - a }'; }
+
+# smoke NAME EXECUTABLE [DATA [PAGE]]: --smoke offscreen, then check what it left. Without
+# DATA on a fresh data folder, which also gets the smoke artifacts (a PDF and an xlsx);
+# PAGE is the page the smoke loads (SUBCENTER_SMOKE_PAGE, the app's default: dashboard).
+# Sets SMOKE_WALL (process seconds) and SMOKE_LAUNCH_PAINT (launch -> first paint).
 smoke() {
     local name=$1 executable=$2 folder="$VERIFY/$1"
-    mkdir -p "$folder/artifacts"
+    local data=${3:-$VERIFY/$1/data} page=${4:-}
+    mkdir -p "$folder"
+    local -a env=(QT_QPA_PLATFORM=offscreen "SUBCENTER_HOME=$data"
+                  "SUBCENTER_SMOKE_RESULT=$folder/result.txt")
+    if [[ -z ${3:-} ]]; then
+        mkdir -p "$folder/artifacts"
+        env+=("SUBCENTER_SMOKE_ARTIFACTS=$folder/artifacts")
+    fi
+    [[ -z $page ]] || env+=("SUBCENTER_SMOKE_PAGE=$page")
     local started
     started=$(date +%s.%N)
-    if ! QT_QPA_PLATFORM=offscreen SUBCENTER_HOME="$folder/data" \
-        SUBCENTER_SMOKE_RESULT="$folder/result.txt" SUBCENTER_SMOKE_ARTIFACTS="$folder/artifacts" \
-        timeout 180 "$executable" --smoke >"$folder/output.txt" 2>&1; then
+    if ! env "${env[@]}" timeout 180 "$executable" --smoke >"$folder/output.txt" 2>&1; then
         cat "$folder/output.txt" >&2
         fail "$name: $executable --smoke failed"
     fi
-    SMOKE_WALL=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+    SMOKE_WALL=$(seconds_since "$started")
     grep -q '^ok ' "$folder/result.txt" || fail "$name: no 'ok' in $folder/result.txt"
-    SMOKE_PAINT=$(awk '{ print $2 }' "$folder/result.txt")
-    echo "    $name: exit 0 after ${SMOKE_WALL} s, main window painted after ${SMOKE_PAINT} s"
-    "$PY" - "$folder/data/subcenter.sqlite3" <<'EOF' || fail "$name: database not migrated"
+    local painted_at
+    painted_at=$(grep -o 'painted_at=[0-9.]*' "$folder/result.txt" | cut -d= -f2) \
+        || fail "$name: no painted_at= in $folder/result.txt"
+    SMOKE_LAUNCH_PAINT=$(seconds_since "$started" "$painted_at")
+    echo "    $name: exit 0 after ${SMOKE_WALL} s, window painted ${SMOKE_LAUNCH_PAINT} s after launch${page:+ (page $page)}"
+    "$PY" - "$data/subcenter.sqlite3" <<'EOF' || fail "$name: database not migrated"
 import sqlite3, sys
 from local_db.migrate import head_revision
 with sqlite3.connect(sys.argv[1]) as db:
@@ -88,52 +114,135 @@ print(f"  {'ok  ' if stamp == head_revision() else 'FAIL'} database migrated to 
 sys.exit(stamp != head_revision())
 EOF
     # Qt's Chinese translation is looked up before logging starts: its warning is on stderr.
-    if grep -E "Traceback|translation .* not found" "$folder/output.txt" "$folder/data/logs/"*.log; then
+    if grep -E "Traceback|translation .* not found" "$folder/output.txt" "$data/logs/"*.log; then
         fail "$name: errors in the app's output or log (above)"
     fi
-    if [[ -z "$(ls -A "$folder/artifacts")" ]]; then
-        fail "$name: no files in SUBCENTER_SMOKE_ARTIFACTS: ui/app.py's smoke mode must call desktop.smoke.write_smoke_artifacts (installer/README.md)"
+    if [[ -z ${3:-} ]]; then
+        if [[ -z "$(ls -A "$folder/artifacts")" ]]; then
+            fail "$name: no files in SUBCENTER_SMOKE_ARTIFACTS: ui/app.py's smoke mode must call desktop.smoke.write_smoke_artifacts (installer/README.md)"
+        fi
+        "$PY" "$INSTALLER/checks.py" artifacts "$folder/artifacts" || fail "$name: smoke artifacts"
     fi
-    "$PY" "$INSTALLER/checks.py" artifacts "$folder/artifacts" || fail "$name: smoke artifacts"
 }
 
-step "smoke: frozen app, fresh data folder"
+# start_time NAME EXECUTABLE: launch -> first paint, median of the fresh smoke's run and two
+# more on the same (now migrated) data folder. Sets MEDIAN_PAINT and PAINT_SAMPLES.
+start_time() {
+    local -a samples=("$SMOKE_LAUNCH_PAINT")
+    for run in 2 3; do
+        smoke "$1-$run" "$2" "$VERIFY/$1/data" >/dev/null
+        samples+=("$SMOKE_LAUNCH_PAINT")
+    done
+    PAINT_SAMPLES="${samples[*]}"
+    MEDIAN_PAINT=$(printf '%s\n' "${samples[@]}" | sort -n | sed -n 2p)
+    echo "    $1: launch -> first paint ${PAINT_SAMPLES// / s, } s (median ${MEDIAN_PAINT} s)"
+}
+
+step "bundle check: the frozen interpreter imports and runs what the app needs"
+BUNDLE_REPORT="$VERIFY/bundle-check.txt"
+QT_QPA_PLATFORM=offscreen SUBCENTER_BUNDLE_CHECK="$BUNDLE_REPORT" timeout 180 \
+    "$FROZEN/subcenter" >"$VERIFY/bundle-check-output.txt" 2>&1 || true
+sed 's/^/    /' "$BUNDLE_REPORT" 2>/dev/null || cat "$VERIFY/bundle-check-output.txt" >&2
+"$PY" "$INSTALLER/checks.py" bundle "$BUNDLE_REPORT" >/dev/null || fail "bundle check (above)"
+step_done; record "bundle check"
+
+step "smoke: frozen app, fresh data folder; start time"
 smoke frozen "$FROZEN/subcenter"
-FROZEN_WALL=$SMOKE_WALL FROZEN_PAINT=$SMOKE_PAINT
-step_done; record "smoke (frozen)"
+FROZEN_WALL=$SMOKE_WALL
+start_time frozen "$FROZEN/subcenter"
+FROZEN_PAINT=$MEDIAN_PAINT FROZEN_SAMPLES=$PAINT_SAMPLES
+step_done; record "smoke + start time (frozen)"
 
 step "smoke: .venv/bin/subcenter, for comparison"
 smoke venv "$ROOT/.venv/bin/subcenter"
-VENV_WALL=$SMOKE_WALL VENV_PAINT=$SMOKE_PAINT
-step_done; record "smoke (venv)"
+VENV_WALL=$SMOKE_WALL
+start_time venv "$ROOT/.venv/bin/subcenter"
+VENV_PAINT=$MEDIAN_PAINT VENV_SAMPLES=$PAINT_SAMPLES
+step_done; record "smoke + start time (venv)"
+
+# The MSI and the .deb are single-threaded (wixl's cabinet, xz): build both in the
+# background while the frozen app's commands are checked in the foreground.
+MSI="$DIST/subcenter-$VERSION.msi"
+DEB="$DIST/subcenter_${VERSION}_amd64.deb"
+build_msi() {
+    local started
+    started=$(date +%s.%N)
+    bash "$INSTALLER/build-msi.sh" "$FROZEN" "$DIST"
+    "$PY" "$INSTALLER/checks.py" msi "$MSI" "$FROZEN" --version "$VERSION"
+    echo "MSI built and checked in $(seconds_since "$started") s"
+}
+build_deb() {
+    local started
+    started=$(date +%s.%N)
+    bash "$INSTALLER/build-deb.sh" "$FROZEN" "$DIST"
+    "$PY" "$INSTALLER/checks.py" deb "$DEB" --version "$VERSION"
+    echo ".deb built and checked in $(seconds_since "$started") s"
+    started=$(date +%s.%N)
+    local unpacked="$VERIFY/root"
+    dpkg-deb -x "$DEB" "$unpacked"
+    desktop-file-validate "$unpacked/usr/share/applications/subcenter.desktop"
+    echo "  ok   desktop-file-validate subcenter.desktop"
+    if compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then
+        apt-get install -s -qq "$DEB" >/dev/null || fail "apt cannot satisfy the .deb's Depends"
+        echo "  ok   apt-get -s install: every Depends resolves in the archive"
+    fi
+    smoke installed "$unpacked/usr/bin/subcenter"
+    echo ".deb unpacked with dpkg -x, installed launcher smoke-tested in $(seconds_since "$started") s"
+}
+build_msi >"$VERIFY/msi.log" 2>&1 &
+MSI_PID=$!
+build_deb >"$VERIFY/deb.log" 2>&1 &
+DEB_PID=$!
+BACKGROUND_STARTED=$(date +%s.%N)
+echo
+echo "==> MSI (wixl) and .deb (dpkg-deb, xz -$SUBCENTER_DEB_XZ_LEVEL) building in the background"
+
+step "frozen headless commands on a demo data folder"
+DEMO="$VERIFY/demo"
+mkdir -p "$DEMO"
+WEEK=$(date +%G-W%V)
+run_frozen() {  # run_frozen LABEL ARGS...: the frozen CLI on the demo folder, output kept
+    local label=$1 started
+    shift
+    started=$(date +%s.%N)
+    if ! SUBCENTER_HOME="$DEMO/data" timeout 180 "$FROZEN/subcenter" "$@" \
+            >"$DEMO/$label.txt" 2>&1; then
+        cat "$DEMO/$label.txt" >&2
+        fail "frozen subcenter $*"
+    fi
+    echo "    subcenter $* ($(seconds_since "$started") s):"
+    sed -n '1p' "$DEMO/$label.txt" | sed 's/^/      /'
+}
+run_frozen demo demo
+run_frozen print print --samples "$DEMO/samples"
+"$PY" "$INSTALLER/checks.py" samples "$DEMO/samples" || fail "print --samples"
+# An empty PYTHONTZPATH hides /usr/share/zoneinfo: Asia/Shanghai must come from the bundled
+# tzdata, as on Windows.
+PYTHONTZPATH="" run_frozen ics export actions --week "$WEEK" "$DEMO/actions-$WEEK.ics"
+"$PY" "$INSTALLER/checks.py" ics "$DEMO/actions-$WEEK.ics" --week "$WEEK" \
+    || fail "export actions --week $WEEK"
+step_done; record "demo, print --samples, export ics"
+
+step "smoke: frozen app on the demo data, pages dashboard (charts) and documents"
+smoke frozen-dashboard "$FROZEN/subcenter" "$DEMO/data" dashboard
+smoke frozen-documents "$FROZEN/subcenter" "$DEMO/data" documents
+step_done; record "smoke (dashboard, documents)"
 
 step "system libraries of the frozen folder vs the .deb's Depends"
 "$PY" "$INSTALLER/linux_deps.py" "$FROZEN" --check "$INSTALLER/linux/control.in"
 step_done; record "system libraries"
 
-step "MSI (wixl) from the frozen folder"
-bash "$INSTALLER/build-msi.sh" "$FROZEN" "$DIST"
-MSI="$DIST/subcenter-$VERSION.msi"
-"$PY" "$INSTALLER/checks.py" msi "$MSI" "$FROZEN" --version "$VERSION"
-step_done; record "MSI build + checks"
-
-step ".deb (dpkg-deb)"
-bash "$INSTALLER/build-deb.sh" "$FROZEN" "$DIST"
-DEB="$DIST/subcenter_${VERSION}_amd64.deb"
-"$PY" "$INSTALLER/checks.py" deb "$DEB" --version "$VERSION"
-step_done; record "deb build + checks"
-
-step ".deb unpacked into a temporary root, installed launcher --smoke"
-UNPACKED="$VERIFY/root"
-dpkg-deb -x "$DEB" "$UNPACKED"
-desktop-file-validate "$UNPACKED/usr/share/applications/subcenter.desktop"
-echo "  ok   desktop-file-validate subcenter.desktop"
-if compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then
-    apt-get install -s -qq "$DEB" >/dev/null || fail "apt cannot satisfy the .deb's Depends"
-    echo "  ok   apt-get -s install: every Depends resolves in the archive"
-fi
-smoke installed "$UNPACKED/usr/bin/subcenter"
-step_done; record "deb unpack + smoke"
+step "MSI and .deb (background jobs)"
+STATUS=0
+wait "$MSI_PID" || STATUS=1
+sed 's/^/    /' "$VERIFY/msi.log"
+((STATUS == 0)) || fail "MSI build or checks failed (above)"
+wait "$DEB_PID" || STATUS=1
+sed 's/^/    /' "$VERIFY/deb.log"
+((STATUS == 0)) || fail ".deb build, checks or installed smoke failed (above)"
+STEP_SECONDS=$(seconds_since "$BACKGROUND_STARTED")
+echo "    both done ${STEP_SECONDS} s after they started"
+record "MSI + deb (in parallel)"
 
 TOTAL=$(awk -v a="$TOTAL_STARTED" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
 cat <<EOF
@@ -141,9 +250,9 @@ cat <<EOF
 ==> summary (version $VERSION)
   frozen folder   $(size_mb "$FROZEN") MB  ($FROZEN, $(find "$FROZEN" -type f | wc -l) files)
   MSI             $(size_mb "$MSI") MB  ($MSI)
-  deb             $(size_mb "$DEB") MB  ($DEB)
-  smoke, frozen   process ${FROZEN_WALL} s, first paint ${FROZEN_PAINT} s
-  smoke, venv     process ${VENV_WALL} s, first paint ${VENV_PAINT} s
+  deb             $(size_mb "$DEB") MB  ($DEB, xz -$SUBCENTER_DEB_XZ_LEVEL)
+  start, frozen   launch -> first paint ${FROZEN_PAINT} s median of ${FROZEN_SAMPLES// /, } (first smoke: process ${FROZEN_WALL} s)
+  start, venv     launch -> first paint ${VENV_PAINT} s median of ${VENV_SAMPLES// /, } (first smoke: process ${VENV_WALL} s)
 $(printf '  %s\n' "${TIMINGS[@]}")
   total           ${TOTAL} s
 verify-linux: all installer checks passed
