@@ -34,6 +34,7 @@ from desktop.services import audit
 from desktop.services.audit import AuditAction
 from desktop.services.calendar import calendar_in
 from desktop.services.demand_flow import load_demand
+from desktop.services.demand_supervision import overdue_workdays
 from local_db.models import Demand, Handover
 from local_db.unit_of_work import UnitOfWork
 
@@ -59,6 +60,7 @@ class HandoverRow:
     reason: str
     clock_text: str  # "还剩2个工作日" / "已逾期1个工作日" / "期限无法计算…" / "已办结"
     flags: tuple[HandoverFlag, ...]
+    due_soon: bool = False  # open, not late, at most one working day left (as demands)
 
     @property
     def finished(self) -> bool:
@@ -87,14 +89,22 @@ def _clock_text(facts: HandoverFacts, calendar: WorkCalendar, now: datetime) -> 
     if facts.due_at is None:
         return "期限无法计算（节假日安排未导入）" \
             if facts.direction is not HandoverDirection.FROM_DISTRICT else "无期限"
-    try:
-        if now <= facts.due_at:
-            left = calendar.workdays_between(now.date(), facts.due_at.date())
-            return f"还剩{left}个工作日" if left else "今日到期"
-        late = max(1, calendar.workdays_between(facts.due_at.date(), now.date()))
-        return f"已逾期{late}个工作日"
-    except CalendarUnknownError:  # a year without calendar data: say so, never guess
+    if now > facts.due_at:
+        late = overdue_workdays(calendar, facts.due_at, now)  # the 督办 list's count
+        return f"已逾期{late}个工作日" if late else "已逾期（节假日安排未导入，天数无法计算）"
+    left = _workdays_left(facts, calendar, now)
+    if left is None:  # a year without calendar data: say so, never guess
         return "期限无法精确计算（节假日安排未导入）"
+    return f"还剩{left}个工作日" if left else "今日到期"
+
+
+def _workdays_left(facts: HandoverFacts, calendar: WorkCalendar, now: datetime) -> int | None:
+    if facts.due_at is None or now > facts.due_at:
+        return None
+    try:
+        return calendar.workdays_between(now.date(), facts.due_at.date())
+    except CalendarUnknownError:
+        return None
 
 
 def _unit_name(uow: UnitOfWork, unit_id: str | None) -> str:
@@ -107,12 +117,15 @@ def _unit_name(uow: UnitOfWork, unit_id: str | None) -> str:
 def _row(uow: UnitOfWork, handover: Handover, demand: Demand, calendar: WorkCalendar,
          now: datetime) -> HandoverRow:
     facts = _facts(handover, demand)
+    left = None if facts.state in FINISHED or facts.handed_over_at is not None \
+        else _workdays_left(facts, calendar, now)
     return HandoverRow(
         handover.id, handover.version, demand.id, demand.number, demand.title,
         facts.direction, facts.state, _unit_name(uow, handover.receiving_unit_id),
         demand.received_at, handover.reported_at, handover.due_at, handover.handed_over_at,
         handover.receipt_at, handover.reported_back_at, handover.reason,
-        _clock_text(facts, calendar, now), tuple(flags(facts, now)))
+        _clock_text(facts, calendar, now), tuple(flags(facts, now)),
+        left is not None and left <= 1)
 
 
 def open_handover(uow: UnitOfWork, *, actor: Actor, demand_id: str,

@@ -36,7 +36,7 @@ def _colour(row: HandoverRow) -> str | None:
         return None
     if row.flags:
         return "#f8d7da"  # red: overdue or not reported the same day
-    return "#fff3cd" if row.clock_text in ("今日到期", "还剩1个工作日") else None
+    return "#fff3cd" if row.due_soon else None
 
 
 COLUMNS: list[Column[HandoverRow]] = [
