@@ -1,12 +1,14 @@
 """The scale data set (docs/performance.md): on top of the demo street, ~300 officers,
-1,000,000 demands over three years and ~20,000 whistles with their target units, so
-the lists, searches, filters and exports can be measured at a real street's size
-(``subcenter demo --scale``, ``python -m tests.benchmarks``).
+1,000,000 demands over three years, ~20,000 whistles with their called units, ~5,000
+joint enforcement actions and ~10,000 official documents with their number register,
+so the lists, searches, filters, exports, the calendar and the documents page can be
+measured at a real street's size (``subcenter demo --scale``, ``python -m
+tests.benchmarks``).
 
 Speed ("1M demands in minutes, not hours", issue 10): rows are made as tuples
 (``demo_scale_rows``) and written with ``executemany`` in batches of 10,000 on the
-session's own SQLite connection, inside one transaction per table group, with a
-larger page cache during the load. Measured on a million demands: with the FTS5
+session's own SQLite connection (``demo_scale_db``), inside one transaction per step,
+with a larger page cache during the load. Measured on a million demands: with the FTS5
 triggers and every index in place the load takes 111 s; with the triggers dropped and
 the index rebuilt in one pass afterwards (automerge off during the rebuild, which
 saves another 6 s of its 16) about a minute; dropping the list indexes too and
@@ -15,9 +17,16 @@ exactly as the migration wrote them (``FTS_SQL``). Everything of a step is one
 transaction: a cancel or an error rolls the triggers and indexes back with the rows.
 ``ANALYZE`` runs at the end so the query planner knows the shape of the data.
 
+The steps after the demands build on a random sample of them kept while they stream by
+(``demo_scale_samples``): whistles called for sampled demands and naming their list
+item (``demo_scale_whistles``), actions triggered by them and staffed within the basic
+rules (``demo_scale_actions``, ``_staffing``, ``_action_life``), documents drafted from
+demands, whistles and actions (``demo_scale_documents``, ``_doc_plan``, ``_doc_fields``).
+Each is a few seconds; counts of actions and documents follow the number of demands
+unless given (5,000 and 10,000 at a million).
+
 Officers go through the roster's building blocks (``add_officer``,
 ``attach_certificate``) like the demo street's, since 260 of them take a second.
-Joint actions and documents are not generated: their modules do not exist yet.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ import importlib
 import random
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -36,22 +45,25 @@ from sqlalchemy import Index, select
 from desktop import clock
 from desktop.demo import DEMO_SEED
 from desktop.demo_officers import demo_officers
+from desktop.demo_scale_actions import load_actions
+from desktop.demo_scale_db import SCALE_MARK, driver, insert_sql
+from desktop.demo_scale_documents import load_documents
 from desktop.demo_scale_rows import (
     DEMAND_COLUMNS,
-    TARGET_COLUMNS,
-    WHISTLE_COLUMNS,
     Catalog,
     Deadlines,
     DemandMaker,
     Place,
-    WhistleMaker,
-    WhistleSeed,
     day_counts,
     demand_rows,
 )
+from desktop.demo_scale_samples import DemandSample, DemandSampler
+from desktop.demo_scale_text import TOPIC_ITEMS
+from desktop.demo_scale_whistles import load_whistles, whistle_seeds
 from desktop.domain.actor import Actor
 from desktop.domain.errors import ConflictError
 from desktop.domain.roster import domains_of
+from desktop.domain.workdays import WorkCalendar
 from desktop.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from desktop.services import audit
 from desktop.services.audit import AuditAction
@@ -65,6 +77,7 @@ if TYPE_CHECKING:
     from desktop.bootstrap import AppContext
 
 DEMANDS, WHISTLES, OFFICERS, YEARS = 1_000_000, 20_000, 300, 3
+ACTIONS, DOCUMENTS = 5_000, 10_000  # at a million demands; proportional below
 BATCH = 10_000
 LOAD_CACHE_KIB = 512_000  # the page cache during the load (the app's default is 2 MB)
 _FTS = importlib.import_module("local_db.migrations.versions.0005_demands_whistles_handovers_")
@@ -73,7 +86,6 @@ FTS_REBUILD: str = _FTS.FTS_REBUILD
 FTS_TRIGGERS = ("demand_fts_insert", "demand_fts_delete", "demand_fts_update")
 FTS_CONFIG = "INSERT INTO demand_fts(demand_fts, rank) VALUES"
 FTS5_AUTOMERGE = 4  # FTS5's default, restored after the rebuild
-SCALE_MARK = "demo-scale"  # the audit rows' entity_id: marks a folder that has the data
 
 
 @dataclass(frozen=True)
@@ -82,8 +94,16 @@ class ScaleSummary:
     demands: int
     whistles: int
     whistle_targets: int
+    actions: int
+    documents: int
     seconds: float
     message: str
+
+
+def _share(count: int | None, base: int, demands: int) -> int:
+    """A count given, or ``base`` scaled to the number of demands (5,000 actions and
+    10,000 documents at a million demands)."""
+    return count if count is not None else round(base * demands / DEMANDS)
 
 
 def add_scale_data(
@@ -93,6 +113,8 @@ def add_scale_data(
     demands: int = DEMANDS,
     whistles: int = WHISTLES,
     officers: int = OFFICERS,
+    actions: int | None = None,
+    documents: int | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> ScaleSummary:
@@ -101,6 +123,7 @@ def add_scale_data(
     Blocking: minutes for a million demands; run it on a worker thread."""
     started = time.perf_counter()
     actor, now = context.actor, clock.now()
+    actions, documents = _share(actions, ACTIONS, demands), _share(documents, DOCUMENTS, demands)
     with context.uow() as uow:
         _refuse_unless_ready(uow)
         added = _top_up_officers(uow, actor, seed, officers, now.date())
@@ -109,20 +132,41 @@ def add_scale_data(
     with context.uow() as uow:
         catalog = _catalog(uow)
         calendar = calendar_in(uow)
-    rng = random.Random(f"{seed}:scale-demands")
-    maker = DemandMaker(rng, catalog, Deadlines(calendar), now)
-    seeds = _load_demands(context, actor, maker, now, demands, whistles, progress, cancel)
-    targets = _load_whistles(context, actor, WhistleMaker(
-        random.Random(f"{seed}:scale-whistles"), catalog, calendar, now), seeds, now, whistles,
-        cancel)
+    maker = DemandMaker(random.Random(f"{seed}:scale-demands"), catalog, Deadlines(calendar), now)
+    wanted = 0.7 * whistles + 2 * actions + documents + 200  # a margin for the picky ones
+    sampler = DemandSampler(random.Random(f"{seed}:scale-sample"), wanted / max(demands, 1))
+    samples = _load_demands(context, actor, maker, now, demands, sampler, progress, cancel)
+    called, targets, made, written = _records_from(
+        context, samples, catalog, calendar, now, (whistles, actions, documents), seed,
+        lambda text: progress(demands, demands, text), cancel)
     progress(demands, demands, "正在更新查询统计信息（ANALYZE）……")
     _analyze(context)
     seconds = time.perf_counter() - started
     message = (f"已生成大规模演示数据：补充 {added} 名执法人员（共 {officers} 名左右），"
-               f"{demands:,} 件诉求（{YEARS} 年），{len(seeds):,} 次吹哨（{targets:,} 个应哨单位），"
-               f"用时 {seconds:.0f} 秒。联合执法行动与公文模块尚未建成，未生成行动和公文数据。")
+               f"{demands:,} 件诉求（{YEARS} 年），{called:,} 次吹哨（{targets:,} 个应哨单位），"
+               f"{made:,} 项联合执法行动，{written:,} 份公文，用时 {seconds:.0f} 秒。")
     progress(demands, demands, message)
-    return ScaleSummary(added, demands, len(seeds), targets, seconds, message)
+    return ScaleSummary(added, demands, called, targets, made, written, seconds, message)
+
+
+def _records_from(context: AppContext, samples: Sequence[DemandSample], catalog: Catalog,
+                  calendar: WorkCalendar, now: datetime, counts: tuple[int, int, int],
+                  seed: int, say: Callable[[str], None],
+                  cancel: CancelToken) -> tuple[int, int, int, int]:
+    """Whistles, actions and documents made from the sampled demands, each step in its
+    own transaction: (whistles, called units, actions, documents) written."""
+    whistles, actions, documents = counts
+    actor = context.actor
+    say(f"正在生成 {whistles:,} 次吹哨……")
+    seeds = whistle_seeds(random.Random(f"{seed}:scale-whistle-seeds"), samples,
+                          catalog.places, now, whistles)
+    called, targets, refs = load_whistles(context, actor, seeds, calendar, now, seed, cancel)
+    say(f"正在生成 {actions:,} 项联合执法行动……")
+    made = load_actions(context, actor, catalog, samples, refs, now, actions, seed, cancel)
+    say(f"正在生成 {documents:,} 份公文……")
+    written = load_documents(context, actor, samples, made, refs, calendar, now, documents,
+                             seed, cancel)
+    return called, targets, len(made), written
 
 
 def has_scale_data(context: AppContext) -> bool:
@@ -197,7 +241,17 @@ def _catalog(uow: UnitOfWork) -> Catalog:
         select(DemandCategory.id, DemandCategory.name).where(
             DemandCategory.parent_id.is_not(None), DemandCategory.retired.is_(False)))}
     people = list(session.scalars(select(Officer.name).order_by(Officer.id_number)))
-    return Catalog(places, units, leaves, people or ["分中心值班员"], _taken_numbers(uow))
+    return Catalog(places, units, leaves, people or ["分中心值班员"], _taken_numbers(uow),
+                   _topic_items(uow))
+
+
+def _topic_items(uow: UnitOfWork) -> dict[str, str]:
+    """Topic title → the id of its item in the list in force (none without a list)."""
+    version = uow.responsibilities.current_version()
+    if version is None:
+        return {}
+    ids = {item.code: item.id for item in uow.responsibilities.items(version.id)}
+    return {title: ids[code] for title, code in TOPIC_ITEMS.items() if code in ids}
 
 
 def _taken_numbers(uow: UnitOfWork) -> dict[date, int]:
@@ -214,44 +268,29 @@ def _taken_numbers(uow: UnitOfWork) -> dict[date, int]:
 # --- bulk loading ------------------------------------------------------------------------
 
 
-def _driver(uow: UnitOfWork) -> sqlite3.Connection:
-    """The session's own SQLite connection, inside the session's transaction."""
-    connection = uow.session.connection().connection.driver_connection
-    assert isinstance(connection, sqlite3.Connection)
-    if not connection.in_transaction:
-        connection.execute("BEGIN IMMEDIATE")  # so the DDL below is part of it
-    return connection
-
-
-def _insert_sql(table: str, columns: Sequence[str]) -> str:
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})")
-
-
 def _list_indexes() -> list[Index]:
     """The secondary indexes of ``demand`` (the unique ones stay: they check the data)."""
     return sorted((i for i in Demand.__table__.indexes if not i.unique), key=lambda i: i.name)
 
 
 def _load_demands(context: AppContext, actor: Actor, maker: DemandMaker, now: datetime,
-                  total: int, whistles: int, progress: ProgressCallback,
-                  cancel: CancelToken) -> list[WhistleSeed]:
+                  total: int, sampler: DemandSampler, progress: ProgressCallback,
+                  cancel: CancelToken) -> list[DemandSample]:
     """All demands in one transaction: triggers and list indexes off, rows in, indexes
-    rebuilt, the FTS index rebuilt, one audit row. Returns the whistles' seeds."""
+    rebuilt, the FTS index rebuilt, one audit row. Returns the sampled demands."""
     start = (now - timedelta(days=YEARS * 365)).date()
     counts = day_counts(start, now.date(), total, maker.rng)
-    seeds = _SeedPicker(maker, 0.7 * whistles / max(total, 1))
     with context.uow() as uow:
-        db = _driver(uow)
+        db = driver(uow)
         db.execute(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
         try:
             indexes = _triggers_and_indexes_off(db)
-            sql, written = _insert_sql("demand", DEMAND_COLUMNS), 0
+            sql, written = insert_sql("demand", DEMAND_COLUMNS), 0
             for rows in demand_rows(maker, start, counts, BATCH):
                 cancel.raise_if_cancelled()
                 db.executemany(sql, rows)
                 written += len(rows)
-                seeds.pick(rows)
+                sampler.take(rows)
                 progress(written, total, f"已生成 {written:,}/{total:,} 件诉求")
             cancel.raise_if_cancelled()
             progress(written, total, "正在重建诉求列表索引……")
@@ -271,7 +310,7 @@ def _load_demands(context: AppContext, actor: Actor, maker: DemandMaker, now: da
             uow.commit()
         finally:
             db.execute("PRAGMA cache_size=-2000")  # the connection goes back to the pool
-    return [s for s in seeds.seeds if s.called_at <= now]
+    return sampler.samples
 
 
 def _triggers_and_indexes_off(db: sqlite3.Connection) -> list[Index]:
@@ -283,60 +322,6 @@ def _triggers_and_indexes_off(db: sqlite3.Connection) -> list[Index]:
     for index in indexes:
         db.execute(f"DROP INDEX {index.name}")
     return indexes
-
-
-class _SeedPicker:
-    """Picks, as the rows go by, the demands a whistle will be called for."""
-
-    _ID, _GRID, _RECEIVED = (DEMAND_COLUMNS.index(c) for c in ("id", "grid_id", "received_at"))
-
-    def __init__(self, maker: DemandMaker, chance: float) -> None:
-        self.rng, self.chance = maker.rng, chance
-        self.places = {p.grid_id: p for p in maker.catalog.places}
-        self.seeds: list[WhistleSeed] = []
-
-    def pick(self, rows: Sequence[tuple[object, ...]]) -> None:
-        rng = self.rng
-        for row in rows:
-            if rng.random() < self.chance:
-                called = datetime.fromisoformat(str(row[self._RECEIVED]))
-                self.seeds.append(WhistleSeed(str(row[self._ID]),
-                                              called + timedelta(hours=rng.uniform(2, 30)),
-                                              self.places[str(row[self._GRID])]))
-
-
-def _load_whistles(context: AppContext, actor: Actor, maker: WhistleMaker,
-                   seeds: list[WhistleSeed], now: datetime, total: int,
-                   cancel: CancelToken) -> int:
-    """Whistles: ~70% called for a demand, the rest of their own; numbered by day."""
-    rng = maker.rng
-    start = now - timedelta(days=YEARS * 365)
-    places = maker.catalog.places
-    while len(seeds) < total:
-        seeds.append(WhistleSeed(None, start + timedelta(seconds=rng.randrange(
-            int((now - start).total_seconds()))), rng.choice(places)))
-    del seeds[total:]
-    seeds.sort(key=lambda s: s.called_at)
-    whistle_rows, target_rows = [], []
-    per_day: dict[date, int] = {}
-    for seed in seeds:
-        day = seed.called_at.date()
-        per_day[day] = per_day.get(day, 0) + 1
-        whistle, targets = maker.rows(f"SH{day:%Y%m%d}{per_day[day]:04d}", seed)
-        whistle_rows.append(whistle)
-        target_rows += targets
-    with context.uow() as uow:
-        db = _driver(uow)
-        for rows, table, columns in ((whistle_rows, "whistle", WHISTLE_COLUMNS),
-                                     (target_rows, "whistle_target", TARGET_COLUMNS)):
-            for offset in range(0, len(rows), BATCH):
-                cancel.raise_if_cancelled()
-                db.executemany(_insert_sql(table, columns), rows[offset:offset + BATCH])
-        audit.record(uow, actor, AuditAction.CREATE, entity_type="whistle",
-                     entity_id=SCALE_MARK,
-                     summary=f"载入大规模演示数据：{len(whistle_rows):,} 次吹哨")
-        uow.commit()
-    return len(target_rows)
 
 
 def _analyze(context: AppContext) -> None:

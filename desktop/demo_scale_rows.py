@@ -1,5 +1,6 @@
-"""The rows of the scale data set (docs/performance.md): a million demands over three
-years and ~20,000 whistles, as plain tuples ready for ``executemany``.
+"""The demand rows of the scale data set (docs/performance.md): a million demands over
+three years, as plain tuples ready for ``executemany`` (whistles, actions and documents
+are made from a sample of them: ``demo_scale_whistles``, ``_actions``, ``_documents``).
 
 Why tuples and not services: the intake service computes one deadline, writes a
 timeline step and an audit row per demand, which is right for a person at a keyboard
@@ -32,7 +33,6 @@ from desktop.demo_scale_text import (
     OPENERS,
     ROADS,
     TOPICS,
-    WHISTLE_TOPICS,
     Topic,
 )
 from desktop.domain.deadlines import (
@@ -95,14 +95,15 @@ class Place:
 class Catalog:
     """Ids the rows point at: grids (weighted by population), units and 小类
     categories by name (a topic without its category stays unclassified), officer
-    names (who calls whistles) and the 受理编号 already taken per day (the demo
-    street's own demands)."""
+    names (who calls whistles), the 受理编号 already taken per day (the demo
+    street's own demands) and the list item of each topic that has one."""
 
     places: Sequence[Place]
     units: dict[str, str]  # unit name → id
     categories: dict[str, str]  # 小类 name → id
     people: Sequence[str]
     taken: dict[date, int] = field(default_factory=dict)  # day → last number used
+    items: dict[str, str] = field(default_factory=dict)  # topic title → list item id
 
 
 def uuid7(ms: int, bits: int) -> str:
@@ -119,7 +120,7 @@ def stamp(moment: datetime) -> str:
     return moment.isoformat(" ", "microseconds")
 
 
-def _weighted(pairs: Sequence[tuple[object, float]]) -> tuple[list[object], list[float]]:
+def weighted(pairs: Sequence[tuple[object, float]]) -> tuple[list[object], list[float]]:
     return [p[0] for p in pairs], list(accumulate(p[1] for p in pairs))
 
 
@@ -179,14 +180,14 @@ class DemandMaker:
     def __init__(self, rng: random.Random, catalog: Catalog, deadlines: Deadlines,
                  now: datetime) -> None:
         self.rng, self.catalog, self.deadlines, self.now = rng, catalog, deadlines, now
-        self._places, self._place_cum = _weighted([(p, p.weight) for p in catalog.places])
-        self._topics, self._topic_cum = _weighted([(t, t.weight) for t in TOPICS])
-        self._sources, self._source_cum = _weighted(
+        self._places, self._place_cum = weighted([(p, p.weight) for p in catalog.places])
+        self._topics, self._topic_cum = weighted([(t, t.weight) for t in TOPICS])
+        self._sources, self._source_cum = weighted(
             [(s.value, w) for s, w in SOURCES])
-        self._levels, self._level_cum = _weighted(LEVELS)
-        self._ratings, self._rating_cum = _weighted(RATINGS)
-        self._ages = [(bound, *_weighted(pairs)) for bound, pairs in _BY_AGE]
-        self._natures = {t: _weighted(t.natures) for t in TOPICS}
+        self._levels, self._level_cum = weighted(LEVELS)
+        self._ratings, self._rating_cum = weighted(RATINGS)
+        self._ages = [(bound, *weighted(pairs)) for bound, pairs in _BY_AGE]
+        self._natures = {t: weighted(t.natures) for t in TOPICS}
         self._hours = list(accumulate(HOUR_WEIGHTS))
         self._recent: list[str] = []  # ids of the last demands, for 合并 targets
 
@@ -260,8 +261,8 @@ class DemandMaker:
             demand_id, 1, created, stamp(closed_at or received), number,
             f"12345-{received:%y%m%d}{ms % 100_000:05d}" if source in SENDABLE_BACK else None,
             topic.kind.value, nature, source, self.catalog.categories.get(topic.category),
-            urgent, title, content, name, phone, address, None, None, place.grid_id, None,
-            self.catalog.units.get(unit_name), self._pick(self._levels, self._level_cum),
+            urgent, title, content, name, phone, address, None, None, place.grid_id,
+            self.catalog.items.get(topic.title), self.catalog.units.get(unit_name), self._pick(self._levels, self._level_cum),
             status, created, stamp(due_at) if due_at else None, note,
             stamp(closed_at) if closed_at else None, rating, merged_into,
             1 if rng.random() < 0.04 else 0,
@@ -317,81 +318,3 @@ def demand_rows(maker: DemandMaker, start: date, counts: Sequence[int],
                 rows = []
     if rows:
         yield rows
-
-
-# --- whistles -----------------------------------------------------------------------
-
-WHISTLE_KINDS = (("daily", 60), ("emergency", 15), ("hard", 25))
-WHISTLE_COLUMNS = ("id", "version", "created_at", "updated_at", "number", "kind", "demand_id",
-                   "community_id", "responsibility_item_id", "title", "content", "called_by",
-                   "called_at", "status", "closed_at")
-TARGET_COLUMNS = ("id", "version", "created_at", "updated_at", "whistle_id", "unit_id",
-                  "responder", "arrival_due_at", "arrived_at", "solution_due_at",
-                  "solution_at", "response", "outcome", "evaluation", "evaluation_note")
-EVALUATIONS = (("good", 70), ("fair", 24), ("poor", 6))
-
-
-@dataclass(frozen=True)
-class WhistleSeed:
-    """A demand a whistle is called for (or None for a whistle of its own)."""
-
-    demand_id: str | None
-    called_at: datetime
-    place: Place
-
-
-class WhistleMaker:
-    def __init__(self, rng: random.Random, catalog: Catalog, calendar: WorkCalendar,
-                 now: datetime) -> None:
-        self.rng, self.catalog, self.calendar, self.now = rng, catalog, calendar, now
-        self._kinds, self._kind_cum = _weighted(WHISTLE_KINDS)
-        self._evals, self._eval_cum = _weighted(EVALUATIONS)
-        self._unit_ids = list(catalog.units.values())
-
-    def rows(self, number: str, seed: WhistleSeed) -> tuple[tuple[object, ...],
-                                                             list[tuple[object, ...]]]:
-        rng = self.rng
-        kind = self._kinds[bisect(self._kind_cum, rng.random() * self._kind_cum[-1])]
-        topic, detail = rng.choice(WHISTLE_TOPICS)
-        called = seed.called_at
-        whistle_id = uuid7(int(called.timestamp() * 1000), rng.getrandbits(74))
-        age = (self.now - called).days
-        status = "closed" if age > 20 or rng.random() < 0.3 else rng.choice(
-            ("called", "arrived", "responding"))
-        closed = min(called + timedelta(days=rng.uniform(1, 15)), self.now) \
-            if status == "closed" else None
-        whistle = (whistle_id, 1, stamp(called), stamp(closed or called), number, kind,
-                   seed.demand_id, seed.place.community_id, None,
-                   f"{seed.place.community_name}{topic}", f"{seed.place.community_name}{detail}",
-                   rng.choice(self.catalog.people), stamp(called), status,
-                   stamp(closed) if closed else None)
-        units = rng.sample(self._unit_ids, k=min(len(self._unit_ids), rng.choice((1, 1, 2, 3))))
-        return whistle, [self._target(whistle_id, unit, kind, called, status) for unit in units]
-
-    def _target(self, whistle_id: str, unit_id: str, kind: str, called: datetime,
-                status: str) -> tuple[object, ...]:
-        rng = self.rng
-        due = called + (timedelta(hours=2) if kind == "emergency" else timedelta(days=1))
-        arrived = None
-        if status != "called" and rng.random() < 0.96:
-            arrived = min(called + (due - called) * rng.uniform(0.2, 1.3), self.now)
-        solution_due = solution = None
-        if kind == "hard":
-            try:
-                solution_due = datetime.combine(self.calendar.add_workdays(called, 5),
-                                                time(23, 59, 59))
-            except CalendarUnknownError:
-                solution_due = None
-            if status == "closed" and solution_due:
-                solution = min(called + (solution_due - called) * rng.uniform(0.3, 1.1), self.now)
-        evaluation = self._evals[bisect(self._eval_cum, rng.random() * self._eval_cum[-1])] \
-            if status == "closed" else None
-        created = stamp(called)
-        return (uuid7(int(called.timestamp() * 1000), rng.getrandbits(74)), 1, created, created,
-                whistle_id, unit_id, rng.choice(self.catalog.people), stamp(due),
-                stamp(arrived) if arrived else None,
-                stamp(solution_due) if solution_due else None,
-                stamp(solution) if solution else None,
-                "已到场，现场核实情况" if arrived else "", "已处置完毕" if status == "closed" else "",
-                evaluation, "")
-

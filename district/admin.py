@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
+from desktop.domain.errors import ValidationError
+from desktop.domain.grids import validate_division_code
 from district import district_edits as edits
 from district.auth import require_admin
 from district.db import Database
@@ -42,6 +44,13 @@ def streets(request: Request) -> list[StreetSummary]:
 
 @router.post("/streets", response_model=StreetSummary)
 def create_street(request: Request, body: StreetCreate) -> StreetSummary:
+    """The code must be a street's division code by the app's own rule (an install
+    set up for this street checks the same), else 422 with the app's Chinese reason."""
+    try:
+        validate_division_code(body.code)
+    except ValidationError as error:
+        raise ApiError(422, "invalid_request", error.message,
+                       details={"field": "code"}) from None
     return edits.create_street(_db(request), body)
 
 

@@ -29,7 +29,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -83,6 +85,9 @@ class ClientRow(Base):
     name: Mapped[str] = mapped_column(String(80), nullable=False, default="")
     last_mutation_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     enrolled_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    # 终端号 1, 2, 3 … within the street, given at the first enrolment and kept by a
+    # re-enrolment; the install puts it into the numbers it makes (受理编号 …)
+    install_number: Mapped[int | None] = mapped_column(Integer)
 
 
 class RefreshTokenRow(Base):
@@ -201,10 +206,20 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     with Session(engine) as session, session.begin():
         if session.get(CounterRow, "change_seq") is None:
             session.add(CounterRow(name="change_seq", value=0))
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A database made before ``clients.install_number`` existed gets the column
+    (``create_all`` only creates missing tables); its installs are numbered again at
+    their next enrolment."""
+    if "install_number" not in {c["name"] for c in inspect(engine).get_columns("clients")}:
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE clients ADD COLUMN install_number INTEGER"))
 
 
 class Database:

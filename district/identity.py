@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hmac
+import math
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.domain.ids import new_id
 from district.auth import (
@@ -28,8 +30,11 @@ def street_of(row: StreetRow) -> Street:
                   issuing_authority=row.issuing_authority, doc_prefix=row.doc_prefix)
 
 
-def access_token(key: bytes, ttl: int, principal: Principal) -> TokenPair:
-    expires = int(time.time()) + ttl
+def access_token(key: bytes, ttl: int, principal: Principal,
+                 now: float | None = None) -> TokenPair:
+    # Whole seconds rounded up: a token lives at least ``ttl`` seconds (truncating the
+    # issue time cut up to a second off, so a 1-second token could be dead on arrival).
+    expires = math.ceil(time.time() if now is None else now) + ttl
     return TokenPair(access_token=sign_access_token(key, principal, expires),
                      access_expires_at=datetime.fromtimestamp(expires, UTC),
                      access_expires_in=ttl)
@@ -56,6 +61,8 @@ def enroll(db: Database, request: EnrollRequest, *, demo: bool, key: bytes,
                            "本机已注册到另一个街道；一台电脑只能属于一个街道，请先清空本机数据目录。")
         elif request.client_name:
             client.name = request.client_name
+        if client.install_number is None:
+            client.install_number = _next_install_number(w.session, street.code)
         refresh = new_refresh_token()
         w.session.flush()
         w.session.add(RefreshTokenRow(token_hash=token_digest(refresh), client_id=client_id,
@@ -63,7 +70,17 @@ def enroll(db: Database, request: EnrollRequest, *, demo: bool, key: bytes,
         pair = access_token(key, ttl, Principal(client_id, street.code))
         return EnrollResponse(**pair.model_dump(), refresh_token=refresh, client_id=client_id,
                               last_mutation_id=client.last_mutation_id,
+                              install_number=client.install_number,
                               street=street_of(street))
+
+
+def _next_install_number(session: Session, street: str) -> int:
+    """The street's next 终端号. Read inside the enrolment's writing transaction, which
+    holds the counter lock (district/db.py), so two PCs enrolling at once never get the
+    same number."""
+    last = session.scalar(select(func.max(ClientRow.install_number))
+                          .where(ClientRow.street == street))
+    return int(last or 0) + 1
 
 
 def _credentials_ok(session: object, request: EnrollRequest, demo: bool) -> bool:

@@ -41,7 +41,12 @@ WORK_ORDER_FIELDS = frozenset({
     "number", "external_number", "kind", "nature", "source", "urgent", "title", "content",
     "reporter_name", "reporter_phone", "address", "received_at", "deadline_at",
     "deadline_note", "district_status", "district_note", "extension_request",
-    "return_request", "completion"})
+    "return_request", "completion", "accepted_at"})
+# Changed only by commands and district edits; a street's copy lags behind its own
+# commands until the next pull, so what an upsert carries here is ignored, not judged.
+WORK_ORDER_STATUS_FIELDS = frozenset({
+    "district_status", "district_note", "extension_request", "return_request", "completion",
+    "accepted_at"})
 RESPONSE_FIELDS = frozenset({"responder", "arrived_at", "response", "solution_at", "outcome"})
 APPROVED_STATES = frozenset({"approved", "in_progress", "executing", "done", "completed",
                              "closed", "finished", "archived"})
@@ -86,18 +91,23 @@ def changed_keys(current: dict[str, Any], incoming: dict[str, Any],
 
 def judge_update(policy: Policy, *, owner: str, current: dict[str, Any],
                  incoming: dict[str, Any], base_version: int, version: int,
-                 district_version: int) -> Verdict:
+                 district_version: int, own_chain: bool = False) -> Verdict:
     """The verdict on an upsert of an existing record.
 
     A district-owned value that differs in a push based on a version OLDER than the
     district's last edit is stale, not an edit: the district value stands silently.
-    Only a push that saw the district's value and still changed it is a conflict."""
+    Only a push that saw the district's value and still changed it is a conflict.
+
+    ``own_chain``: the record's current version is this client's own previous edit of
+    it (a client numbers a run of edits from the district's last version, so a later
+    edit's ``base_version`` is older than the version its earlier edit made)."""
     district_wrote_since = district_version > base_version
     if owner == "district" and policy in (Policy.PULL_ONLY, Policy.MIXED):
         if changed_keys(current, incoming, frozenset(incoming)):
             return Verdict(current, "district_owned", "该记录由区级平台维护，本机的修改未被采纳，已保留区级平台的内容。")
         return Verdict(current)
     if policy is Policy.WORK_ORDER and owner == "district":
+        incoming = {k: v for k, v in incoming.items() if k not in WORK_ORDER_STATUS_FIELDS}
         return _guarded(current, incoming, WORK_ORDER_FIELDS, district_wrote_since,
                         "区级派单的以下内容由区级平台维护，本机修改未被采纳：{names}；本机的其他修改已保存。")
     if policy is Policy.WHISTLE_TARGET:
@@ -105,7 +115,7 @@ def judge_update(policy: Policy, *, owner: str, current: dict[str, Any],
         return _guarded(current, incoming, answered, district_wrote_since,
                         "应哨部门已在区级平台填写：{names}，以部门填写为准；本机的其他修改已保存。")
     if policy is Policy.JOINT_ACTION and str(current.get("status", "")) in APPROVED_STATES \
-            and base_version != version:
+            and base_version != version and not own_chain:
         return Verdict(current, "stale_version",
                        "该联合执法行动已审批，本机修改所依据的版本已过时；请查看最新内容后重新修改。")
     if district_wrote_since and base_version < version:

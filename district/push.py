@@ -43,6 +43,7 @@ from district.schemas import (
 from district.workorders import CommandRejected, apply_command, is_work_order
 
 log = logging.getLogger(__name__)
+_CHAIN_LOOKBACK = 500  # answers of one client searched for its previous edit of a record
 
 
 class Rejected(Exception):
@@ -125,9 +126,9 @@ def _in_transaction(db: Database, principal: Principal, m: Mutation,
         else:
             result = effect(w, principal, m)
             client.last_mutation_id = m.id
+            stored = result.model_dump(mode="json") | {"base_version": m.base_version}
             w.session.add(MutationResultRow(client_id=principal.client_id, mutation_id=m.id,
-                                            result=result.model_dump(mode="json"),
-                                            created_at=utcnow()))
+                                            result=stored, created_at=utcnow()))
             return result, m.id
     return _stored(db, principal.client_id, m.id), answered
 
@@ -148,6 +149,8 @@ def _effect(w: Writer, p: Principal, m: Mutation) -> MutationResult:
 
 
 def _dispatch(w: Writer, p: Principal, m: Mutation) -> MutationResult:
+    if m.op is MutationOp.VOID:
+        raise Rejected("void", "本机未上传该条修改（超过平台的单条大小上限），平台已记为拒收。")
     policy = policy_of(m.table)
     if policy is None:
         raise Rejected("unknown_table", f"区级平台不接收“{m.table}”表的数据，请升级客户端。")
@@ -166,7 +169,9 @@ def _dispatch(w: Writer, p: Principal, m: Mutation) -> MutationResult:
     _validate(m.table, incoming)
     verdict = judge_update(policy, owner=existing.owner, current=current, incoming=incoming,
                            base_version=m.base_version, version=existing.version,
-                           district_version=existing.district_version)
+                           district_version=existing.district_version,
+                           own_chain=policy is Policy.JOINT_ACTION
+                           and _continues_own_edit(w, p, m, existing))
     deleted = m.op is MutationOp.DELETE
     changes = verdict.fields != current or deleted != existing.deleted
     if changes and verdict.conflict in (None, "district_owned"):
@@ -176,7 +181,31 @@ def _dispatch(w: Writer, p: Principal, m: Mutation) -> MutationResult:
               existing=existing)
     if verdict.conflict:
         return _conflict(w, p, m, existing, verdict.conflict, verdict.message)
-    return _result(m, ResultStatus.APPLIED, version=existing.version)
+    # the district kept some of its own values: tell the client what it stores now, or
+    # the client, holding the same version number, would never take the kept values
+    kept = None if deleted or verdict.fields == {**current, **incoming} else verdict.fields
+    return _result(m, ResultStatus.APPLIED, version=existing.version, server_fields=kept)
+
+
+def _continues_own_edit(w: Writer, p: Principal, m: Mutation, existing: Any) -> bool:
+    """The record is as this client's last earlier mutation of it left it (applied,
+    nobody wrote since) and this one has the same base: one run of edits made before
+    the first was answered. (A client gives every edit of such a run the district's
+    last version as base, so a second edit of an approved action is based on the
+    version before the first one.) Looks back over the client's recent answers only;
+    the base is stored with each answer (not part of the API's MutationResult)."""
+    if m.base_version == existing.version or existing.updated_by != p.client_id:
+        return False
+    results = w.session.scalars(
+        select(MutationResultRow.result).where(MutationResultRow.client_id == p.client_id,
+                                               MutationResultRow.mutation_id < m.id)
+        .order_by(MutationResultRow.mutation_id.desc()).limit(_CHAIN_LOOKBACK))
+    for result in results:
+        if result.get("table") == m.table and result.get("record_id") == m.record_id:
+            return bool(result.get("status") == ResultStatus.APPLIED.value
+                        and result.get("version") == existing.version
+                        and result.get("base_version") == m.base_version)
+    return False
 
 
 def _create(w: Writer, p: Principal, m: Mutation, policy: Policy) -> MutationResult:
@@ -214,7 +243,8 @@ def _command(w: Writer, p: Principal, m: Mutation, existing: Any) -> MutationRes
     if outcome.fields is not None:
         write(w, street=existing.street, table=m.table, record_id=m.record_id,
               fields=outcome.fields, owner=existing.owner, by=p.client_id, existing=existing)
-    return _result(m, ResultStatus.APPLIED, version=existing.version)
+    return _result(m, ResultStatus.APPLIED, version=existing.version,
+                   server_fields=outcome.fields)
 
 
 def _conflict(w: Writer, p: Principal, m: Mutation, existing: Any, code: str,

@@ -98,6 +98,10 @@ class EnrollResponse(TokenPair):
     refresh_token: str = Field(description="Long-lived; keep it in the OS keyring.")
     client_id: str
     last_mutation_id: int = Field(description="Highest mutation id applied for this client.")
+    install_number: int = Field(ge=1, description=(
+        "终端号: this install's number within the street (1, 2, 3 …), given at the first "
+        "enrolment and kept by a re-enrolment with the same client_id. Installs k ≥ 2 put "
+        "it into the numbers they make (20261123-2-0001) so two PCs never clash."))
     street: Street
 
 
@@ -112,6 +116,7 @@ class MutationOp(StrEnum):
     UPSERT = "upsert"
     DELETE = "delete"
     COMMAND = "command"
+    VOID = "void"  # a mutation the client could not send (over the body limit): rejected
 
 
 class Mutation(_Model):
@@ -155,7 +160,10 @@ class MutationResult(_Model):
     version: int | None = Field(default=None, description="Server version of the record after.")
     conflict_id: int | None = None
     server_fields: dict[str, Any] | None = Field(default=None, description=(
-        "For a conflict: the record as the server keeps it (the district's side)."))
+        "For a conflict: the record as the server keeps it (the district's side). For "
+        "an applied mutation whose record the server stores otherwise than sent (the "
+        "district kept some of its own values, or a command changed the record): the "
+        "record as stored; absent when it equals what was sent."))
 
 
 class PushStop(_Model):

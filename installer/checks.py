@@ -221,7 +221,7 @@ def check_deb(deb: Path, version: str) -> int:
     depends = fields.get("Depends", "")
     for name in ("libgl1", "libegl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3",
                  "libglib2.0-0", "libxcb-cursor0", "libc6"):
-        report.check(re.search(rf"(^|[ ,]){re.escape(name)}([ ,(]|$)", depends) is not None,
+        report.check(re.search(rf"(^|[\s,]){re.escape(name)}([\s,(]|$)", depends) is not None,
                      f"Depends names {name}")
     listing = subprocess.run(["dpkg-deb", "--contents", str(deb)], capture_output=True,
                              text=True, check=True).stdout

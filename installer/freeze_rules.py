@@ -288,6 +288,47 @@ def prune_orphans(entries: Iterable[TocEntry],
     return [e for e in entries if not _is_shared_library(e) or _basename(e[0]) in reached]
 
 
+# Linux: libraries the target desktops (统信 UOS V20, 麒麟 Kylin V10, Debian 10+) provide
+# and the .deb names in Depends (installer/linux/control.in). PyInstaller copies them from
+# the build machine, and a copy from a newer system needs its newer glibc (libX11, glib,
+# libstdc++ of Debian 12 need GLIBC_2.34-2.36: installer/glibc_floor.py). The system's
+# own copies also match its X server, GL driver and fonts. What wheels vendor (hashed
+# names such as libxcb-9065bb12.so, Qt's own libraries) comes from site-packages and stays.
+SYSTEM_PROVIDED_LIBRARIES = re.compile(
+    r"^lib("
+    # X11 / xcb platform. libxcb-util.so.1 stays bundled: Debian 10 (UOS V20's base) has
+    # only libxcb-util0 (.so.0), and the copy needs nothing newer than GLIBC_2.14.
+    r"X11|X11-xcb|Xau|Xdmcp|xcb|xcb-(?!util\.so)[a-z-]+|xkbcommon|xkbcommon-x11"
+    r"|GL|EGL|GLX|OpenGL|GLdispatch|drm|gbm|wayland-[a-z]+"  # GL, Wayland
+    r"|fontconfig|freetype|png16|expat|brotli[a-z]*|harfbuzz|graphite2"  # fonts
+    r"|glib-2\.0|gobject-2\.0|gio-2\.0|gmodule-2\.0|gthread-2\.0|pcre2?-8?"  # glib
+    r"|dbus-1|systemd|cap|gcrypt|gpg-error|lz4|zstd"  # D-Bus and what libsystemd links
+    r"|cups|avahi-[a-z]+|gnutls|p11-kit|idn2|unistring|tasn1|nettle|hogweed|gmp"  # printing
+    r"|gssapi_krb5|krb5|k5crypto|krb5support|com_err|keyutils"  # Kerberos (QtNetwork)
+    r"|bsd|md|stdc\+\+|gcc_s"  # libXdmcp's helpers; the C++ runtime (libstdc++6 (>= 8))
+    r")\.so(\.\d+)*$"
+)
+SYSTEM_LIBRARY_DIRS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/local/lib/")
+
+
+def drop_system_libraries(entries: Iterable[TocEntry]) -> list[TocEntry]:
+    """Linux only: the TOC without the system libraries the .deb depends on instead.
+
+    Only files copied from the system's library folders go; a wheel's own copy of the
+    same library (under site-packages, usually with a hashed name) stays, and so do the
+    libraries of the Python runtime itself (libpython, and libssl/libffi/... of the
+    interpreter's extension modules when the build uses the system's Python).
+    """
+    def provided(entry: TocEntry) -> bool:
+        dest, source, typecode = entry
+        source = _posix(source)
+        return (typecode == "BINARY" and source.startswith(SYSTEM_LIBRARY_DIRS)
+                and "-packages/" not in source
+                and SYSTEM_PROVIDED_LIBRARIES.match(_basename(dest)) is not None)
+
+    return [entry for entry in entries if not provided(entry)]
+
+
 def drop_dangling_symlinks(entries: Iterable[TocEntry],
                            collected: Iterable[TocEntry]) -> list[TocEntry]:
     """``entries`` without the SYMLINK entries whose target is no longer ``collected``

@@ -6,10 +6,12 @@
 PyInstaller bundles most libraries but leaves out the ones that must match the system
 (libc, libGL/libEGL, Wayland, some xcb). ``ldd`` over every ELF file of the folder
 (with the bundle's own folders on the library path) lists what resolves outside the
-bundle; ``dpkg -S`` names the owning packages. With ``--check`` the script fails when
+bundle, counting only each file's own DT_NEEDED libraries (a system library's own
+dependencies are its package's business); ``dpkg -S`` names the owning packages. With ``--check`` the script fails when
 one of them is missing from the Depends line of the .deb's control template, so a new
 Qt or a new wheel cannot silently add a dependency the package does not declare. It
-also prints the newest glibc symbol version used, the floor for ``libc6 (>= …)``.
+also prints the glibc floor for ``libc6 (>= …)``: the highest GLIBC_ symbol version a file
+needs (``glibc_floor.py``, which reads the ELF version sections).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import glibc_floor  # beside this file
 
 ELF_MAGIC = b"\x7fELF"
 # Packages every Debian system has (Essential or pulled by libc6 itself).
@@ -39,13 +44,10 @@ def library_dirs(folder: Path, files: list[Path]) -> list[str]:
     return sorted({str(path.parent) for path in files if ".so" in path.name})
 
 
-def newest_glibc(files: list[Path]) -> str:
-    """The highest GLIBC_x.y symbol version any of the files refers to."""
-    newest = (2, 0)
-    for path in files:
-        for major, minor in re.findall(rb"GLIBC_(\d+)\.(\d+)", path.read_bytes()):
-            newest = max(newest, (int(major), int(minor)))
-    return f"{newest[0]}.{newest[1]}"
+def newest_glibc(folder: Path) -> str:
+    """The highest GLIBC_x.y symbol version any ELF file of the folder needs."""
+    needs = glibc_floor.system_needs(glibc_floor.elf_versions(folder))
+    return glibc_floor.floors(needs).get("GLIBC", "2.17")
 
 
 def system_libraries(folder: Path) -> tuple[set[str], set[str], str]:
@@ -56,17 +58,19 @@ def system_libraries(folder: Path) -> tuple[set[str], set[str], str]:
     missing: set[str] = set()
     root = str(folder.resolve())
     for path in files:
+        versions = glibc_floor.read_versions(path)
+        direct = set(versions.needed) if versions is not None else set()
         result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env,
                                 check=False)
         for line in result.stdout.splitlines():
             match = re.match(r"\s*(\S+) => (not found|(\S+) \(0x)", line)
-            if not match:
+            if not match or match.group(1) not in direct:
                 continue
             if match.group(2) == "not found":
                 missing.add(match.group(1))
             elif not str(Path(match.group(3)).resolve()).startswith(root):
                 outside.add(str(Path(match.group(3)).resolve()))
-    return outside, missing, newest_glibc(files)
+    return outside, missing, newest_glibc(folder)
 
 
 def owning_packages(paths: set[str]) -> dict[str, str]:
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--glibc", action="store_true", help="print the glibc floor only")
     args = parser.parse_args(argv)
     if args.glibc:
-        print(newest_glibc(elf_files(args.folder)))
+        print(newest_glibc(args.folder))
         return 0
     outside, missing, glibc = system_libraries(args.folder)
     owners = owning_packages(outside)

@@ -5,7 +5,11 @@
 #
 #  1. tools: wixl/msitools, dpkg-dev, desktop-file-utils and the system libraries the
 #     .deb depends on are apt-installed when missing (as root; nothing happens when present)
-#  2. freeze with PyInstaller (build-linux.sh), pyinstaller pip-installed into .venv if missing
+#  2. freeze with PyInstaller (build-linux.sh) in its own build venv for glibc 2.28: uv's
+#     CPython 3.11 (python-build-standalone) and manylinux_2_28 wheels (PySide6 6.9.3), the
+#     .deb's system libraries left out; installer/glibc_floor.py FAILS the run when any
+#     file of the folder needs more than GLIBC_2.28 (where uv cannot download its Python,
+#     the system's is used and its own files are exempted: see build-linux.sh)
 #  3. the frozen bundle check (installer/bundle_check.py, SUBCENTER_BUNDLE_CHECK): every app
 #     module imports, the trimmed modules are absent, QtCharts/QtPdf/printing work, CP-SAT
 #     solves, Asia/Shanghai comes from tzdata, keyring's backends, httpx, argon2, shapely
@@ -24,6 +28,8 @@
 #  9. the frozen `--smoke` on that demo folder with SUBCENTER_SMOKE_PAGE=dashboard (charts
 #     with data) and =documents (the document list and its QtPdf preview)
 # 10. every system library the frozen folder links against is declared in the .deb's Depends
+#     (the .deb's libraries come from the system: step 1 apt-installs them, so the smokes
+#     above already ran with the system's X11/xcb, GL, fontconfig, glib, D-Bus, libstdc++)
 #
 # Idempotent and non-interactive (CI runs it from .ci/run). Leaves
 # dist/subcenter-<version>.msi and dist/subcenter_<version>_amd64.deb. The .deb is
@@ -66,10 +72,12 @@ fi
 PY="$ROOT/.venv/bin/python"
 step_done; record "tools"
 
-step "freeze (PyInstaller)"
+step "freeze (PyInstaller, build venv for glibc 2.28) and the glibc floor"
 bash "$INSTALLER/build-linux.sh"
-step_done; record "freeze"
+step_done; record "freeze + glibc floor"
 FROZEN="$DIST/subcenter"
+FREEZE_PYTHON=$(cat "$WORK/freeze-python.txt")
+GLIBC_FLOOR=$(python3 "$INSTALLER/glibc_floor.py" "$FROZEN" --print-glibc)
 
 VERIFY="$WORK/verify"
 rm -rf "$VERIFY"
@@ -251,6 +259,7 @@ cat <<EOF
   frozen folder   $(size_mb "$FROZEN") MB  ($FROZEN, $(find "$FROZEN" -type f | wc -l) files)
   MSI             $(size_mb "$MSI") MB  ($MSI)
   deb             $(size_mb "$DEB") MB  ($DEB, xz -$SUBCENTER_DEB_XZ_LEVEL)
+  glibc floor     GLIBC_${GLIBC_FLOOR} ($(dpkg-deb -f "$DEB" Depends | cut -d, -f1); Python: ${FREEZE_PYTHON}$([[ $FREEZE_PYTHON == managed ]] || echo ', runtime files exempted: not a release build'))
   start, frozen   launch -> first paint ${FROZEN_PAINT} s median of ${FROZEN_SAMPLES// /, } (first smoke: process ${FROZEN_WALL} s)
   start, venv     launch -> first paint ${VENV_PAINT} s median of ${VENV_SAMPLES// /, } (first smoke: process ${VENV_WALL} s)
 $(printf '  %s\n' "${TIMINGS[@]}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from local_db.models import Demand
@@ -47,10 +47,6 @@ class ActionRepository:
         """Start the write transaction now so the next number read cannot be read by
         another process at the same time (SQLite locks at the first write)."""
         self.session.execute(text("UPDATE joint_action SET version = version WHERE 0"))
-
-    def last_number(self, prefix: str) -> str | None:
-        return self.session.scalar(select(func.max(JointAction.number))
-                                   .where(JointAction.number.like(f"{prefix}%")))
 
     def between(self, start: datetime, end: datetime, *,
                 states: Iterable[str] | None = None) -> Sequence[JointAction]:

@@ -55,6 +55,7 @@ SHORT_TEXT_BOUND = 100_000
 LIST_COLUMNS = (
     "d.id", "d.number", "d.received_at", "d.kind", "d.source", "d.title", "g.name", "u.name",
     "d.status", "d.deadline_at", "d.closed_at", "d.reporter_phone", "d.urgent",
+    "d.district_status",
 )
 # What an export writes, in this order after (rowid, sort value).
 EXPORT_COLUMNS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from local_db.models import (
@@ -41,11 +41,6 @@ class DemandRepository:
         writing statement, even one that changes nothing), so that a number read next
         cannot be read by another process's transaction at the same time."""
         self.session.execute(text("UPDATE demand SET version = version WHERE 0"))
-
-    def last_number(self, prefix: str) -> str | None:
-        """The highest 受理编号 starting with ``prefix`` (the unique index serves it)."""
-        return self.session.scalar(
-            select(func.max(Demand.number)).where(Demand.number.like(f"{prefix}%")))
 
     def duplicates_of(self, demand_id: str) -> Sequence[Demand]:
         return self.session.scalars(

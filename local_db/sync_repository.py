@@ -4,7 +4,8 @@ A pulled page is applied with one ``INSERT ... ON CONFLICT(id) DO UPDATE ... WHE
 excluded.version > version`` per table (executemany), never with per-row ORM flushes:
 a 100k-record first download stays within a few times the raw download time. Rows
 with a waiting local edit (an outbox row still pending or sent) are left alone: they
-wait until the district has answered that edit.
+wait until the district has answered that edit. A parent record's ``_children``
+field (``local_db.sync_children``) replaces its child rows in the same transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +35,12 @@ from sqlalchemy.orm import Session
 from local_db.base import Base, SyncedRecord
 from local_db.models.sync import OutboxEntry, SyncConflict, SyncRun, SyncState
 from local_db.outbox_events import LOCAL_ONLY_TABLES
+from local_db.sync_children import (
+    CHILDREN_FIELD,
+    carried_children,
+    delete_children,
+    replace_children,
+)
 
 WAITING = ("pending", "sent")
 ANSWERED = ("conflict", "rejected")
@@ -68,24 +76,44 @@ def synced_tables() -> dict[str, Table]:
 
 
 def decode_fields(table: Table, fields: dict[str, Any]) -> dict[str, Any]:
-    """JSON values back into the column types SQLite's driver expects."""
+    """JSON values back into the column types SQLite's driver expects. Fields this
+    schema has no column for are dropped (a newer version, or ``_children``, which
+    ``local_db.sync_children`` applies). Called for every pulled row and child row, so
+    each table's column kinds are looked up once."""
+    kinds = _column_kinds(table)
     row: dict[str, Any] = {}
     for name, value in fields.items():
-        column = table.columns.get(name)
-        if column is None:
+        kind = kinds.get(name)
+        if kind is None:
             continue  # a column this schema does not have: ignore, the version says newer
-        kind = column.type
-        if value is not None and isinstance(value, str):
-            if isinstance(kind, DateTime):
-                value = datetime.fromisoformat(value).replace(tzinfo=None)
-            elif isinstance(kind, Date):
-                value = date.fromisoformat(value[:10])
-        elif value is not None and isinstance(kind, Boolean):
-            value = bool(value)
-        elif value is not None and isinstance(kind, Integer) and isinstance(value, float):
-            value = int(value)
+        if kind and value is not None:
+            if isinstance(value, str):
+                if kind == _DATETIME:
+                    value = datetime.fromisoformat(value).replace(tzinfo=None)
+                elif kind == _DATE:
+                    value = date.fromisoformat(value[:10])
+            elif kind == _BOOLEAN:
+                value = bool(value)
+            elif kind == _INTEGER and isinstance(value, float):
+                value = int(value)
         row[name] = value
     return row
+
+
+_PLAIN, _DATETIME, _DATE, _BOOLEAN, _INTEGER = range(5)
+
+
+@cache
+def _column_kinds(table: Table) -> dict[str, int]:
+    """Each column's name and how a JSON value is decoded for it."""
+    kinds: dict[str, int] = {}
+    for column in table.columns:
+        kind = column.type
+        kinds[column.name] = (_DATETIME if isinstance(kind, DateTime) else
+                              _DATE if isinstance(kind, Date) else
+                              _BOOLEAN if isinstance(kind, Boolean) else
+                              _INTEGER if isinstance(kind, Integer) else _PLAIN)
+    return kinds
 
 
 class SyncRepository:
@@ -168,17 +196,22 @@ class SyncRepository:
     def outbox_entry(self, seq: int) -> OutboxEntry | None:
         return self.session.get(OutboxEntry, seq)
 
-    def waiting_keys(self, table: str, ids: Iterable[str]) -> set[str]:
+    def waiting_keys(self, table: str, ids: Iterable[str], *,
+                     except_seq: int | None = None) -> set[str]:
+        """Ids of ``table`` with a local edit still waiting for the district's answer;
+        ``except_seq``: leave that outbox row out (the one being answered right now)."""
         ids = list(ids)
         if not ids:
             return set()
         found: set[str] = set()
         for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
             chunk = ids[start:start + 900]
-            found.update(self.session.scalars(
-                select(OutboxEntry.record_id).where(
-                    OutboxEntry.record_id.in_(chunk), OutboxEntry.table_name == table,
-                    OutboxEntry.state.in_(WAITING))).all())
+            query = select(OutboxEntry.record_id).where(
+                OutboxEntry.record_id.in_(chunk), OutboxEntry.table_name == table,
+                OutboxEntry.state.in_(WAITING))
+            if except_seq is not None:
+                query = query.where(OutboxEntry.seq != except_seq)
+            found.update(self.session.scalars(query).all())
         return found
 
     # --- conflicts ----------------------------------------------------------------
@@ -262,7 +295,10 @@ class SyncRepository:
             ids = [row.id for row in removed]
             for start in range(0, len(ids), 900):
                 self.session.execute(delete(table).where(table.c.id.in_(ids[start:start + 900])))
+            if carried_children(table.name):
+                delete_children(self.session, table.name, ids)
             count += len(removed)
+        children = self._newer_children(table, kept)  # read before the upsert changes them
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in kept:
             values = decode_fields(table, row.fields)
@@ -276,7 +312,26 @@ class SyncRepository:
                 where=statement.excluded.version > table.c.version)
             self.session.execute(statement, values_list)
             count += len(values_list)
+        if children:
+            replace_children(self.session, table.name, children, decode=decode_fields)
         return count
+
+    def _newer_children(self, table: Table, rows: list[PulledRow]) -> dict[str, Any]:
+        """``_children`` of the pulled parents that the upsert will apply (absent here or
+        newer than the local version): record id -> that field. Empty for tables
+        without children, and for records that do not carry the field."""
+        if not carried_children(table.name):
+            return {}
+        carrying = {row.id: row for row in rows
+                    if isinstance(row.fields.get(CHILDREN_FIELD), dict)}
+        if not carrying:
+            return {}
+        ids = list(carrying)
+        local: dict[str, int] = {}
+        for start in range(0, len(ids), 900):
+            local.update(self.record_ids(table, ids[start:start + 900]))
+        return {rid: row.fields[CHILDREN_FIELD] for rid, row in carrying.items()
+                if local.get(rid, -1) < row.version}
 
     def force_row(self, table: Table, record_id: str, fields: dict[str, Any],
                   version: int) -> None:
@@ -288,6 +343,10 @@ class SyncRepository:
         self.session.execute(statement.on_conflict_do_update(
             index_elements=[table.c.id],
             set_={name: statement.excluded[name] for name in row if name != "id"}))
+        children = fields.get(CHILDREN_FIELD)
+        if isinstance(children, dict) and carried_children(table.name):
+            replace_children(self.session, table.name, {record_id: children},
+                             decode=decode_fields)
 
     def record_ids(self, table: Table, ids: Sequence[str]) -> dict[str, int]:
         """Local versions of ``ids`` (tests and conflict checks)."""

@@ -78,10 +78,6 @@ class WhistleRepository:
         """Start the write transaction before reading the last 哨号 (as the demands do)."""
         self.session.execute(text("UPDATE whistle SET version = version WHERE 0"))
 
-    def last_number(self, prefix: str) -> str | None:
-        return self.session.scalar(
-            select(func.max(Whistle.number)).where(Whistle.number.like(f"{prefix}%")))
-
     def targets(self, whistle_id: str) -> Sequence[WhistleTarget]:
         return self.session.scalars(
             select(WhistleTarget).where(WhistleTarget.whistle_id == whistle_id)

@@ -187,11 +187,29 @@ def _finish_smoke(window: MainWindow, env: UiEnv, painted: Painted) -> int:
     if target:
         Path(target).write_text(
             f"ok {result} pages={len(window.pages)} data={env.context.paths.root} "
-            f"painted_at={painted.at:.6f}\n",
+            f"painted_at={painted.at:.6f} peak_rss_mb={peak_rss_mb():.1f}\n",
             encoding="utf-8",
         )
     window.close()
     return 0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux: VmHWM, which starts afresh at exec
+    (``getrusage`` would also count the launching parent's pages, inherited through
+    fork until exec); elsewhere the rusage figure; 0 where neither is available."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _splash(message: str) -> QSplashScreen:

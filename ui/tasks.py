@@ -17,6 +17,8 @@ import asyncio
 import functools
 import logging
 import os
+import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
@@ -34,9 +36,10 @@ T = TypeVar("T")
 
 class TaskRunner:
     def __init__(self) -> None:
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        # Thread names carry the runner's id so ``shutdown`` can tell its own workers.
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"db-{id(self):x}")
         self._cpu = ThreadPoolExecutor(
-            max_workers=max(2, (os.cpu_count() or 2) - 1), thread_name_prefix="cpu"
+            max_workers=max(2, (os.cpu_count() or 2) - 1), thread_name_prefix=f"cpu-{id(self):x}"
         )
         self._tasks: set[asyncio.Task[Any]] = set()
         self.on_error: Callable[[BaseException], None] = lambda exc: log.error(
@@ -77,11 +80,24 @@ class TaskRunner:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float | None = None) -> list[threading.Thread]:
+        """Cancel the tasks and the queued work, then wait for the work already running:
+        without end when ``timeout`` is None, else up to ``timeout`` seconds in all.
+        Returns the worker threads still running (empty when all have finished)."""
         for task in list(self._tasks):
             task.cancel()
-        self._db.shutdown(wait=True, cancel_futures=True)
-        self._cpu.shutdown(wait=True, cancel_futures=True)
+        if timeout is None:
+            self._db.shutdown(wait=True, cancel_futures=True)
+            self._cpu.shutdown(wait=True, cancel_futures=True)
+            return []
+        self._db.shutdown(wait=False, cancel_futures=True)
+        self._cpu.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + timeout
+        mine = (f"db-{id(self):x}_", f"cpu-{id(self):x}_")
+        workers = [t for t in threading.enumerate() if t.name.startswith(mine)]
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        return [worker for worker in workers if worker.is_alive()]
 
 
 def slot(runner_of: Callable[[Any], TaskRunner]) -> Callable[

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from desktop.documents import records
 from desktop.documents.fields import official_text, parse_body, table_rows, text
@@ -25,7 +25,7 @@ from desktop.documents.official import Paragraph
 from desktop.domain.errors import NotFoundError
 from desktop.domain.roster import EnforcementDomain
 from local_db.models import Certificate, Officer
-from local_db.models.actions import JointAction
+from local_db.models.actions import ActionParticipant, JointAction
 from local_db.unit_of_work import UnitOfWork
 
 REPORT_WORKDAYS = 2  # results reported to the sub-center within 2 working days
@@ -70,12 +70,13 @@ def _fields(uow: UnitOfWork, action: JointAction) -> dict[str, Any]:
         forces=_forces(uow, action), basis=records.legal_basis(item) if item else "",
         leaders=tuple(p[0] for p in participants if p[2] == ROLE_LABELS["leader"]),
         equipment=records.one_line(action.equipment), center=issuer.center,
+        staffed=bool(participants),
         report_due=records.workday_deadline(uow, action.ends_at.date(), REPORT_WORKDAYS))
     return {
         "drafted_on": records.drafted_on(), "issuing_organ": issuer.organ, "sender": issuer.organ,
         "recipient": "、".join([lead, *cooperating]) or "（参加单位）",
         "title": notice_title(values.title), "body": notice_body(values),
-        "participants": participants, "contact_person": "", "contact_phone": "",
+        "participants": participants, **records.contact_fields(uow),
         "cc": "", "printer": issuer.center, "action_number": action.number,
     }
 
@@ -130,6 +131,7 @@ class ActionValues:
     equipment: str
     center: str
     report_due: records.WorkdayDeadline
+    staffed: bool  # participants named (the notice then lists them in a table)
 
 
 def _subject(title: str) -> str:
@@ -175,7 +177,9 @@ def notice_body(v: ActionValues) -> str:
     if v.cooperating:
         lines.append(f"（二）配合单位。{'、'.join(v.cooperating)}按照各自职责做好配合，"
                      "依法处理职责范围内的问题。")
-    lines.append(f"（{'三' if v.cooperating else '二'}）参加人员。名单见下表。")
+    lines.append(f"（{'三' if v.cooperating else '二'}）参加人员。"
+                 + ("名单见下表。" if getattr(v, "staffed", True)
+                    else "由各参加单位按力量安排确定，名单于行动前报分中心。"))
     lines += ["五、时间地点", f"行动时间：{_window(v.starts_at, v.ends_at)}。"
               f"集合地点：{v.places.split('、')[0] if v.places else '（集合地点）'}。"]
     if v.forces:
@@ -223,10 +227,12 @@ def render(fields: dict[str, Any], *, number: str | None, issued_on: date | None
 
 
 def sample_source(uow: UnitOfWork) -> str | None:
-    """The latest action that is not a cancelled one (None when there are no actions)."""
+    """The latest action that is not a cancelled one, a staffed one first (a notice goes
+    out with its participants); None when there are no actions."""
+    staffed = exists().where(ActionParticipant.action_id == JointAction.id)
     with uow:
         action = uow.session.scalars(
             select(JointAction).where(JointAction.state != "cancelled")
-            .order_by(JointAction.starts_at.desc(), JointAction.number)).first()
+            .order_by(staffed.desc(), JointAction.starts_at.desc(), JointAction.number)).first()
         return action.id if action else None
 

@@ -54,7 +54,7 @@ def draft(uow: UnitOfWork, source_id: str) -> dict[str, Any]:
         staff = sorted(uow.grids.current_assignments(grid.id),
                        key=lambda a: (_rank(a.role), a.started_on, a.person.name))
         return {
-            "drafted_on": records.drafted_on(), "title": f"{grid.name}网格公示牌",
+            "drafted_on": records.drafted_on(), "title": board_title(grid.name),
             "street": issuer.street, "center": issuer.center, "grid_name": grid.name,
             "grid_code": grid.code, "community": grid.community.name if grid.community else "",
             "category": _label(GridCategory, grid.category), "households": grid.households,
@@ -64,6 +64,11 @@ def draft(uow: UnitOfWork, source_id: str) -> dict[str, Any]:
             "duties": "、".join(GRID_DUTIES), "hotline": "12345",
             "boundary": _outline(grid.boundary_geojson), "paper": "A4",
         }
+
+
+def board_title(grid_name: str) -> str:
+    """“东风一网格” → “东风一网格公示牌”, not “东风一网格网格公示牌”."""
+    return f"{grid_name}{'' if grid_name.endswith('网格') else '网格'}公示牌"
 
 
 def _rank(role: str) -> int:

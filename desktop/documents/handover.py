@@ -84,7 +84,6 @@ def _fields(uow: UnitOfWork, demand: Demand, handover: Handover | None) -> dict[
     reason = (handover.reason.strip() if handover and handover.reason.strip() else
               f"该事项属于{records.item_phrase(item) or '区级部门职责事项'}，"
               f"依据{records.legal_basis(item)}的规定，依法应由贵单位管辖")
-    contact = uow.session.scalars(select(Unit).where(Unit.kind == "street_office")).first()
     return {
         "drafted_on": records.drafted_on(), "issuing_organ": issuer.organ, "sender": issuer.organ,
         "recipient": receiver or "（接收机关）", "title": "案件移送书",
@@ -100,8 +99,7 @@ def _fields(uow: UnitOfWork, demand: Demand, handover: Handover | None) -> dict[
         "due_on": due.due.isoformat() if due.due else "",
         "evidence": _evidence(uow, demand),
         "officers": "\n".join(_officers(uow)),
-        "contact_person": contact.contact_person if contact else "",
-        "contact_phone": contact.contact_phone if contact else "",
+        **records.contact_fields(uow),
         "receipt_place": receiver, "receipt_method": "直接送达", "receipt_note": "",
         "cc": "",
     }

@@ -51,17 +51,9 @@ def draft(uow: UnitOfWork, source_id: str) -> dict[str, Any]:
 
 def _common(uow: UnitOfWork) -> dict[str, Any]:
     issuer = records.issuer(uow)
-    contact = _contact_unit(uow)
     return {"drafted_on": records.drafted_on(), "issuing_organ": issuer.organ,
             "sender": issuer.organ,
-            "contact_person": contact.contact_person if contact else "",
-            "contact_phone": contact.contact_phone if contact else ""}
-
-
-def _contact_unit(uow: UnitOfWork) -> Unit | None:
-    """The street's own team answers for the street office (an office phone, not personal)."""
-    return uow.session.scalars(select(Unit).where(Unit.kind == "street_office",
-                                                  Unit.retired.is_(False))).first()
+            **records.contact_fields(uow)}
 
 
 def _from_demand(uow: UnitOfWork, demand: Demand) -> dict[str, Any]:

@@ -206,8 +206,12 @@ def text_slots(text: OfficialText, fonts: FontSet, grid: TextGrid = BODY_GRID) -
     for paragraph in text.paragraphs:
         slots += paragraph_slots(paragraph, fonts, grid)
     if text.attachments:
-        slots.append(Slot(None))
-        slots += [Slot(line) for line in attachment_lines(text.attachments, fonts, grid)]
+        # the 附件说明 stays whole and goes with the body's last lines: a page holding
+        # only it and the seal would be a seal page without body text (GB/T 9704 7.3.5)
+        slots[-1] = replace(slots[-1], break_after=False)
+        slots.append(Slot(None, break_after=False))
+        slots += [Slot(line, break_after=False)
+                  for line in attachment_lines(text.attachments, fonts, grid)]
     slots[-1] = replace(slots[-1], break_after=False)  # no seal or signature alone on a page
     return slots + sign_off_slots(text.sign_off, text.note, fonts, grid)
 

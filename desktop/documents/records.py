@@ -70,6 +70,15 @@ def unit_name(uow: UnitOfWork, unit_id: str | None, default: str = "") -> str:
     return unit.name if unit else default
 
 
+def contact_fields(uow: UnitOfWork) -> dict[str, str]:
+    """联系人 and 联系电话 of a document: the street office's contact in the unit
+    directory (an office phone, not a personal one); empty when the office has none."""
+    office = uow.session.scalars(select(Unit).where(Unit.kind == "street_office",
+                                                    Unit.retired.is_(False))).first()
+    return {"contact_person": office.contact_person if office else "",
+            "contact_phone": office.contact_phone if office else ""}
+
+
 def unit_of(uow: UnitOfWork, unit_id: str | None) -> Unit | None:
     return uow.session.get(Unit, unit_id) if unit_id else None
 

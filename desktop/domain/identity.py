@@ -25,6 +25,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # 2^(17-i) mod
 _CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11)
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 _FIELD = "身份证号码"
+_FOLD = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")  # full-width digits, x
 
 
 def gb11643_check_digit(first17: str) -> str:
@@ -47,8 +48,7 @@ def normalize_id_number(raw: str, *, today: date | None = None) -> str:
     Refuses, with a message that says what is wrong: a wrong length, a bad province,
     an impossible or future birth date, and a wrong check character.
     """
-    text = raw.strip().translate(str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX"))
-    text = text.upper()
+    text = raw.strip().translate(_FOLD).upper()
     if not _SHAPE.match(text):
         raise ValidationError(_FIELD, f"应为 18 位（前 17 位为数字，末位为数字或 X），现为“{raw}”。")
     if text[:2] not in PROVINCE_PREFIXES:

@@ -2,8 +2,8 @@
 
 ``scheduling_input`` (desktop/services/action_checks.py) reads the problem on the
 database thread; ``propose_for`` is pure CPU work for the worker pool; ``apply_proposal``
-writes the accepted participants through ``set_participants`` (permission, version
-check and audit there), one action per transaction, refusing the lot when any action
+writes the accepted participants through ``set_participants_of_many`` (permission, version
+check and audit there) in one transaction, refusing the lot when any action
 changed since the proposal was made.
 """
 
@@ -23,7 +23,11 @@ from desktop.scheduling.prepare import build_instance
 from desktop.scheduling.propose import propose
 from desktop.scheduling.types import Fairness, Proposal, fairness_of
 from desktop.services.action_checks import SchedulingInput
-from desktop.services.joint_actions import ParticipantInput, get_action, set_participants
+from desktop.services.joint_actions import (
+    ParticipantInput,
+    get_action,
+    set_participants_of_many,
+)
 from local_db.unit_of_work import UnitOfWork
 
 
@@ -87,19 +91,20 @@ def _participants(data: SchedulingInput, action_id: str, chosen: tuple[str, ...]
 
 def apply_proposal(new_uow: Callable[[], UnitOfWork], *, actor: Actor, data: SchedulingInput,
                    proposal: Proposal) -> int:
-    """Write the proposal's participants of every changed action; returns how many
-    actions changed. Refused (nothing written) when one changed since the proposal."""
+    """Write the proposal's participants of every changed action in ONE transaction;
+    returns how many actions changed. Refused (nothing written) when one changed since
+    the proposal (checked up front for a clear message, and again inside the write)."""
     changed = [c.action_id for c in proposal.changes]
     details = {a: get_action(new_uow(), a) for a in changed}
     stale = [d.row.title for a, d in details.items() if d.version != data.versions[a]]
     if stale:
         raise ConflictError(f"行动“{'、'.join(stale)}”在排班后已被修改，方案未采用。"
                             f"请重新运行智能排班。")
+    line_ups = {}
     for action_id, detail in details.items():
         kept = {p.officer_id: ParticipantInput(p.officer_id, p.role, p.fixed_by_hand)
                 for p in detail.participants}
-        set_participants(new_uow(), actor=actor, action_id=action_id,
-                         expected_version=detail.version,
-                         participants=_participants(data, action_id,
-                                                    proposal.assignment[action_id], kept))
+        line_ups[action_id] = (detail.version, _participants(
+            data, action_id, proposal.assignment[action_id], kept))
+    set_participants_of_many(new_uow(), actor=actor, line_ups=line_ups)
     return len(changed)

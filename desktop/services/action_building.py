@@ -29,6 +29,7 @@ from desktop.domain.joint_actions import (
     MIN_CERTIFIED,
 )
 from desktop.domain.roster import EnforcementDomain
+from desktop.services import numbering
 from desktop.services.action_checks import checks_in
 from desktop.services.action_rows import (
     ActionDetail,
@@ -44,6 +45,7 @@ from local_db.models.actions import (
     ActionUnit,
     JointAction,
 )
+from local_db.outbox_events import raise_version
 from local_db.unit_of_work import UnitOfWork
 
 MAX_ACTION_HOURS = 24 * 14  # a campaign may run for two weeks; longer is a typo
@@ -127,11 +129,11 @@ def propose_units(uow: UnitOfWork, *, responsibility_item_id: str) -> RoutingPro
 
 
 def next_number(uow: UnitOfWork, year: int) -> str:
-    """行动编号 LX2026-0001, without gaps (read under the write lock)."""
+    """行动编号 LX2026-0001 (LX2026-k-0001 on install k ≥ 2, desktop/services/numbering.py),
+    without gaps per install (read under the write lock)."""
     uow.actions.take_write_lock()
-    prefix = f"LX{year}-"
-    last = uow.actions.last_number(prefix)
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:04d}"
+    prefix = numbering.own_prefix(f"LX{year}-", numbering.install_number(uow))
+    return f"{prefix}{numbering.last_sequence(uow, JointAction.number, prefix, 4) + 1:04d}"
 
 
 def check_references(uow: UnitOfWork, data: ActionPlanInput) -> None:
@@ -210,7 +212,8 @@ def put_participants(uow: UnitOfWork, action: JointAction,
 
 
 def touch(action: JointAction, at: datetime | None = None) -> None:
-    action.version += 1
+    """One new version per transaction, however often it is touched (raise_version)."""
+    raise_version(action)
     action.updated_at = at or clock.now()
 
 

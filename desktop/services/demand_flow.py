@@ -41,9 +41,11 @@ from desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from desktop.domain.grids import GridStatus
 from desktop.domain.ids import new_id
 from desktop.domain.workdays import WorkCalendar
+from desktop.services import numbering
 from desktop.services.demand_categories import category_path, leaf_category
 from desktop.services.demand_intake import IntakeInput
 from local_db.models import Demand, DemandStep, DemandUnit, ExtensionRequest, Unit
+from local_db.outbox_events import raise_version
 from local_db.unit_of_work import UnitOfWork
 
 A = DemandAction
@@ -78,12 +80,12 @@ def check_version(demand: Demand, expected_version: int) -> None:
 
 
 def next_number(uow: UnitOfWork, day: date) -> str:
-    """The next 受理编号 of ``day`` (YYYYMMDD-NNNN), without gaps: read under the write
-    lock, so two intakes (even from two processes) never take the same number."""
+    """The next 受理编号 of ``day`` (YYYYMMDD-NNNN; YYYYMMDD-k-NNNN on install k ≥ 2,
+    see desktop/services/numbering.py), without gaps: read under the write lock, so two
+    intakes (even from two processes) never take the same number."""
     uow.demands.take_write_lock()
-    prefix = f"{day:%Y%m%d}-"
-    last = uow.demands.last_number(prefix)
-    number = int(last[len(prefix):]) + 1 if last else 1
+    prefix = numbering.own_prefix(f"{day:%Y%m%d}-", numbering.install_number(uow))
+    number = numbering.last_sequence(uow, Demand.number, prefix, 4) + 1
     if number > MAX_PER_DAY:
         raise ConflictError(f"{day:%Y年%m月%d日}已受理 {MAX_PER_DAY} 件诉求，受理编号已用完。")
     return f"{prefix}{number:04d}"
@@ -188,8 +190,9 @@ def apply_action(uow: UnitOfWork, demand: Demand, action: DemandAction, *, actor
 
 
 def touch(record: Demand | ExtensionRequest, at: datetime) -> None:
-    """A changed record gets a new version (optimistic concurrency, the sync)."""
-    record.version += 1
+    """A changed record gets a new version (optimistic concurrency, the sync): exactly
+    one per transaction, however many steps touch it (see raise_version)."""
+    raise_version(record)
     record.updated_at = at
 
 

@@ -35,6 +35,7 @@ from desktop.domain.demand_states import FINISHED, TERMINAL, DeadlineState, Dema
 from desktop.domain.errors import ValidationError
 from desktop.domain.labels import LabeledEnum
 from desktop.domain.privacy import mask_phone
+from desktop.domain.work_orders import DistrictStatus
 from desktop.domain.workdays import CalendarUnknownError
 from desktop.services.calendar import calendar_in
 from local_db.demand_queries import SHORT_TEXT_BOUND, Cursor, DemandCriteria
@@ -156,6 +157,7 @@ class DemandListRow(NamedTuple):
     deadline_state: DeadlineState
     reporter_phone: str  # masked
     urgent: bool
+    district_status: str | None = None  # a district work order's state there (recalled …)
 
     @property
     def kind_label(self) -> str:
@@ -168,6 +170,11 @@ class DemandListRow(NamedTuple):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def recalled(self) -> bool:
+        """The district recalled this work order (the street's work on it stays)."""
+        return self.district_status == _RECALLED
 
 
 @dataclass(frozen=True)
@@ -255,6 +262,7 @@ def deadline_state(status: str, deadline_at: datetime | None, now: datetime,
 
 # Codes and members as module constants: an enum lookup costs more than a comparison.
 _TERMINAL = frozenset(status.value for status in TERMINAL)
+_RECALLED = DistrictStatus.RECALLED.value
 _SUSPENDED = DemandStatus.SUSPENDED.value
 _CLOSED = frozenset({DemandStatus.CLOSED.value, DemandStatus.RATED.value})
 _ON_TIME, _DUE_SOON, _OVERDUE = DeadlineState.ON_TIME, DeadlineState.DUE_SOON, \
@@ -271,11 +279,12 @@ def _list_rows(raws: Iterable[tuple[Any, ...]], now: datetime,
         DemandListRow
     built = []
     for (_rowid, _key, demand_id, number, received, kind, source, title, grid, unit, status,
-         deadline, closed, phone, urgent) in raws:
+         deadline, closed, phone, urgent, district_status) in raws:
         deadline_at = parse(deadline) if deadline else None
         state = state_of(status, deadline_at, now, boundary, parse(closed) if closed else None)
         built.append(row(demand_id, number, parse(received), kind, source, title, grid or "",
-                         unit or "", status, deadline_at, state, mask(phone), urgent == 1))
+                         unit or "", status, deadline_at, state, mask(phone), urgent == 1,
+                         district_status))
     return tuple(built)
 
 

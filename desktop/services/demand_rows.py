@@ -22,6 +22,7 @@ from desktop.domain.demand_states import (
     deadline_state,
 )
 from desktop.domain.privacy import mask_phone
+from desktop.domain.work_orders import WorkOrderState, work_order_state
 from desktop.domain.workdays import END_OF_DAY, WorkCalendar, format_day, format_moment
 from desktop.services.demand_categories import category_path
 from local_db.models import Attachment, Demand, DemandAttachment, DemandStep, ExtensionRequest
@@ -138,6 +139,7 @@ class DemandDetail:
     duplicate_of_number: str | None
     duplicates: tuple[str, ...]  # numbers of the demands merged into this one
     actions: tuple[DemandAction, ...]  # what may be done next
+    work_order: WorkOrderState | None = None  # a district work order's state there
 
     @property
     def pending_extension(self) -> ExtensionRow | None:
@@ -237,4 +239,8 @@ def detail_of(uow: UnitOfWork, demand: Demand, calendar: WorkCalendar,
         duplicate_of_number=original.number if original else None,
         duplicates=tuple(d.number for d in repo.duplicates_of(demand.id)),
         actions=tuple(allowed_actions(demand.status)),
+        work_order=work_order_state(
+            demand.district_status, demand.district_note,
+            extension_request=demand.extension_request, return_request=demand.return_request,
+            completion=demand.completion, accepted_at=demand.accepted_at),
     )

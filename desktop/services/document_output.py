@@ -132,7 +132,10 @@ def record_print(uow: UnitOfWork, *, actor: Actor, document_id: str, pdf: bytes)
         doc.print_count += 1
         doc.version += 1
         doc.updated_at = clock.now()
-        what = "首次打印并归档" if first else f"重印（第 {doc.print_count} 次）"
+        if first and doc.print_count > 1:  # printed before archives existed (imported data)
+            what = f"打印并归档（第 {doc.print_count} 次，此前的打印无存档）"
+        else:
+            what = "首次打印并归档" if first else f"重印（第 {doc.print_count} 次）"
         changes: dict[str, tuple[object, object]] = {
             "打印次数": (doc.print_count - 1, doc.print_count)}
         if first:

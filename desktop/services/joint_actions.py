@@ -147,21 +147,39 @@ def set_participants(uow: UnitOfWork, *, actor: Actor, action_id: str, expected_
     """Staff the action; the returned detail carries the checks of the new line-up."""
     require(actor, Permission.ACTION_PLAN)
     with uow:
-        action = load_action(uow, action_id)
-        check_version(action, expected_version)
-        require_editable(ActionState(action.state))
-        before = _names(uow, action)
-        put_participants(uow, action, participants)
-        touch(action)
-        uow.flush()
-        after = _names(uow, action)
-        audit.record(uow, actor, AuditAction.UPDATE, entity_type="joint_action",
-                     entity_id=action.number,
-                     summary=f"安排行动 {action.number}「{action.title}」参加人员 {len(after)} 人",
-                     changes={"参加人员": ("、".join(before) or None, "、".join(after) or None)})
-        detail = detail_in(uow, action)
+        detail = _staff(uow, actor, action_id, expected_version, participants)
         uow.commit()
         return detail
+
+
+def set_participants_of_many(uow: UnitOfWork, *, actor: Actor,
+                             line_ups: Mapping[str, tuple[int, Sequence[ParticipantInput]]]
+                             ) -> list[ActionDetail]:
+    """Staff several actions in ONE transaction (智能排班 applies a whole proposal):
+    all of them or, when one changed meanwhile or is no longer editable, none."""
+    require(actor, Permission.ACTION_PLAN)
+    with uow:
+        details = [_staff(uow, actor, action_id, expected_version, participants)
+                   for action_id, (expected_version, participants) in line_ups.items()]
+        uow.commit()
+        return details
+
+
+def _staff(uow: UnitOfWork, actor: Actor, action_id: str, expected_version: int,
+           participants: Sequence[ParticipantInput]) -> ActionDetail:
+    action = load_action(uow, action_id)
+    check_version(action, expected_version)
+    require_editable(ActionState(action.state))
+    before = _names(uow, action)
+    put_participants(uow, action, participants)
+    touch(action)
+    uow.flush()
+    after = _names(uow, action)
+    audit.record(uow, actor, AuditAction.UPDATE, entity_type="joint_action",
+                 entity_id=action.number,
+                 summary=f"安排行动 {action.number}「{action.title}」参加人员 {len(after)} 人",
+                 changes={"参加人员": ("、".join(before) or None, "、".join(after) or None)})
+    return detail_in(uow, action)
 
 
 def _names(uow: UnitOfWork, action: JointAction) -> list[str]:

@@ -11,6 +11,13 @@ Order of work, each step leaving the data folder usable if the next one fails:
    ``backups/subcenter-<stamp>-before-restore.sqlite3``; stale -wal/-shm files go.
 4. The checked copy is renamed into place (an atomic rename on the same disk).
 
+The copy's link to the district is cut before it goes into place: its outbox numbers
+(the mutation ids the district counts per install) are rewound to the backup's, so
+the district would take the next changes for ones it already applied and drop them.
+The ``client_id`` (and the 终端号 that came with it) is cleared, keeping the server
+address, street and proxy, so the next sync needs enrolling again, which starts a new
+counter at the district (desktop/sync/commands.py renumbers the waiting outbox).
+
 An older backup is fine: the usual start-up migration brings it to head (backing it up
 first). The restore cannot audit itself in the restored file (its audit tables may not
 exist yet), so it leaves a note in the settings file; ``record_pending_restore`` writes
@@ -22,6 +29,7 @@ Threading: blocking; nothing may be using the database file meanwhile (the GUI c
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -54,6 +62,8 @@ class RestoreResult:
     kept_aside: Path | None  # the database that was replaced, or None if there was none
     revision: str
     pending_migrations: tuple[str, ...]  # applied at the next start
+    unlinked: bool = False  # the backup was enrolled with the district: enrol again
+
 
     @property
     def message(self) -> str:
@@ -62,6 +72,11 @@ class RestoreResult:
             lines.append(f"恢复前的数据库已另存为 {self.kept_aside}。")
         if self.pending_migrations:
             lines.append("该备份来自较早的版本，下次启动程序时会自动升级数据库（升级前自动备份）。")
+        if self.unlinked:
+            lines.append("本机与区级平台的同步注册已解除（平台地址、街道和代理设置保留）："
+                         "备份中的上传序号已回退，沿用原注册会让平台把新的修改误当作已收到的而丢弃。"
+                         "请由系统管理员在“同步”页重新注册本机后再同步，待上传的修改随后照常上传"
+                         "（最好在重新注册后再受理新诉求，以免编号与恢复前已上传的重复）。")
         lines.append("请重新启动程序。")
         return "\n".join(lines)
 
@@ -80,12 +95,13 @@ def restore_backup(paths: DataPaths, source: Path, *, actor: Actor = LOCAL_ADMIN
     staged = database.with_name(f".{database.name}.restoring")
     try:
         pending = _stage(source, staged)
+        unlinked = _cut_sync_link(source, staged)
         kept = _move_aside(paths) if database.exists() else None
         staged.replace(database)
     finally:
         remove_with_side_files(staged)
     _leave_note(settings or Settings(paths.settings_file), actor, source, kept)
-    return RestoreResult(source, kept, revision, tuple(pending))
+    return RestoreResult(source, kept, revision, tuple(pending), unlinked)
 
 
 def restore_in_app(context: AppContext, source: Path, *, actor: Actor | None = None) -> RestoreResult:
@@ -150,6 +166,26 @@ def _stage(source: Path, staged: Path) -> list[str]:
         raise _refusal(
             source, f"它由更新版本的程序创建（数据库版本 {revision}），请先升级本程序"
         ) from error
+
+
+def _cut_sync_link(source: Path, staged: Path) -> bool:
+    """Clear the staged copy's ``client_id`` (and 终端号) so the next sync must enrol
+    again (module docstring); True when the copy was enrolled. A backup from before
+    sync existed has no ``sync_state`` table: nothing to cut."""
+    try:
+        with contextlib.closing(sqlite3.connect(staged)) as connection, connection:
+            tables = {name for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "sync_state" not in tables:
+                return False
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(sync_state)")}
+            cleared = "client_id = NULL" + (", install_number = NULL"
+                                            if "install_number" in columns else "")
+            changed = connection.execute(
+                f"UPDATE sync_state SET {cleared} WHERE client_id IS NOT NULL").rowcount
+    except sqlite3.Error as error:
+        raise _refusal(source, f"解除同步注册时出错（{error}）") from error
+    return changed > 0
 
 
 def _move_aside(paths: DataPaths) -> Path:

@@ -29,6 +29,7 @@ from desktop.domain.roster import (
     unavailable_reason,
 )
 from local_db.models import Certificate, Officer, OfficerEvent
+from local_db.outbox_events import raise_version
 from local_db.unit_of_work import UnitOfWork
 
 
@@ -176,8 +177,9 @@ def load_officer(uow: UnitOfWork, officer_id: str) -> Officer:
 
 
 def touch(record: Officer | Certificate) -> None:
-    """Every local change bumps ``version`` (sync and optimistic locking read it)."""
-    record.version += 1
+    """Every local change bumps ``version`` (sync and optimistic locking read it), once
+    per transaction however often it is touched (raise_version)."""
+    raise_version(record)
     record.updated_at = now()
 
 

@@ -32,7 +32,7 @@ from desktop.domain.whistles import (
     solution_deadline,
     whistle_status,
 )
-from desktop.services import audit
+from desktop.services import audit, numbering
 from desktop.services.audit import AuditAction
 from desktop.services.calendar import calendar_in
 from desktop.services.whistle_queries import (
@@ -97,11 +97,11 @@ class WhistleInput:
 
 
 def next_number(uow: UnitOfWork, at: datetime) -> str:
-    """哨-YYYYMMDD-NNN, without gaps, read under the write lock (two PCs never share one)."""
+    """哨-YYYYMMDD-NNN (哨-YYYYMMDD-k-NNN on install k ≥ 2: two PCs of a street never
+    share one, desktop/services/numbering.py), without gaps, read under the write lock."""
     uow.whistles.take_write_lock()
-    prefix = f"哨-{at:%Y%m%d}-"
-    last = uow.whistles.last_number(prefix)
-    number = int(last[len(prefix):]) + 1 if last else 1
+    prefix = numbering.own_prefix(f"哨-{at:%Y%m%d}-", numbering.install_number(uow))
+    number = numbering.last_sequence(uow, Whistle.number, prefix, 3) + 1
     if number > MAX_PER_DAY:
         raise ConflictError(f"{at:%Y年%m月%d日}已吹哨 {MAX_PER_DAY} 次，哨号已用完。")
     return f"{prefix}{number:03d}"

@@ -9,8 +9,8 @@ the stored date text, with the same person entered through ``create_officer``),
 without an ORM flush per row, and one history line per person. No audit here: the
 import writes one audit row for the file.
 
-The executemany belongs in ``local_db`` (a repository ``add_many``); it lives here
-until that exists, built from the models' own tables and type processors.
+The executemany is ``local_db.bulk.insert_many``; the same module queues the records
+for the district, since bulk statements bypass the outbox hooks.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
-
-from sqlalchemy import Table
 
 from desktop.clock import now, today
 from desktop.domain.actor import Actor
@@ -32,6 +30,7 @@ from desktop.services.units import UnitInput, add_unit
 from desktop.spreadsheets.common import Errors
 from desktop.spreadsheets.roster_columns import RosterField
 from desktop.spreadsheets.roster_rows import Columns, OfficerDraft
+from local_db.bulk import insert_many, queue_bulk_inserts
 from local_db.models import Certificate, Officer, OfficerEvent, Unit
 from local_db.unit_of_work import UnitOfWork
 
@@ -176,30 +175,6 @@ def _records(actor: Actor, drafts: Sequence[OfficerDraft], unit_ids: dict[str, s
     return officers, certificates, events
 
 
-def _insert_many(uow: UnitOfWork, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany straight to the driver. Values go through SQLAlchemy's own bind
-    processors for the column types (so dates are stored exactly as the ORM stores
-    them), once per distinct value: per-row Core parameter processing costs as much as
-    SQLite's own work, and the 10,000-row bar has no room for it."""
-    if not rows:
-        return
-    names = [column.name for column in table.columns if column.name in rows[0]]
-    skipped = {c.name for c in table.columns} - set(names)
-    if skipped - {c.name for c in table.primary_key.columns if c.autoincrement is True}:
-        raise RuntimeError(f"bulk insert into {table.name} misses columns {sorted(skipped)}")
-    dialect = uow.session.get_bind().dialect
-    compiled = table.insert().compile(dialect=dialect, column_keys=names)
-    columns = []
-    for name in compiled.positiontup or names:
-        values = [row[name] for row in rows]
-        process = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            done: dict[Any, Any] = {None: None}
-            values = [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
-        columns.append(values)
-    uow.session.connection().exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
-
-
 def store_drafts(uow: UnitOfWork, actor: Actor, drafts: Sequence[OfficerDraft], known: Known,
                  file_name: str, progress: ProgressCallback, cancel: CancelToken) -> int:
     """Insert everything inside the caller's unit of work (no commit); returns the number
@@ -211,8 +186,14 @@ def store_drafts(uow: UnitOfWork, actor: Actor, drafts: Sequence[OfficerDraft], 
     for model, rows in ((Officer, officers), (Certificate, certificates), (OfficerEvent, events)):
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
-            _insert_many(uow, model.__table__, chunk)
+            insert_many(uow.session, model.__table__, chunk)
             done += len(chunk)
             cancel.raise_if_cancelled()
             progress(done, total, f"正在写入数据库（{done}/{total}）")
+    # the bulk statements bypass the outbox hooks: queue the people and certificates
+    # for the district in this transaction, each officer carrying its first history
+    # line (built from the rows above: new people have no other history)
+    queue_bulk_inserts(uow.session, Officer.__table__, officers,
+                       children={OfficerEvent.__tablename__: events})
+    queue_bulk_inserts(uow.session, Certificate.__table__, certificates, children={})
     return len(certificates)

@@ -36,6 +36,11 @@ log = logging.getLogger(__name__)
 PROTOCOL_VERSION = 1
 SCHEMA_VERSION = 1
 CLIENT_NAME = "subcenter"
+# An idle pooled connection is dropped before the server would close it: uvicorn (the
+# reference server) closes idle keep-alive connections after 5 s, and a request sent on
+# a connection the server is closing fails. (A transport error is retried anyway, but
+# only after a backoff delay.)
+KEEPALIVE_EXPIRY = 4.0
 
 
 class SyncError(DomainError):
@@ -136,7 +141,8 @@ class DistrictClient:
             headers={"X-Protocol-Version": str(PROTOCOL_VERSION),
                      "X-Schema-Version": str(SCHEMA_VERSION),
                      "Accept-Encoding": "gzip", "User-Agent": f"{CLIENT_NAME}-sync"},
-            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60))
+            limits=httpx.Limits(max_keepalive_connections=4,
+                                keepalive_expiry=KEEPALIVE_EXPIRY))
 
     @staticmethod
     def _tls(connection: Connection) -> ssl.SSLContext:
@@ -265,6 +271,42 @@ class DistrictClient:
         log.info("sync request failed (%s); retrying in %.1f s", message, delay)
         await self._sleep(delay)
         return attempt + 1
+
+    async def stream(self, path: str, write: Callable[[bytes], Awaitable[None]], *,
+                     waiting: tuple[int, ...] = (), chunk_size: int = 1024 * 1024,
+                     interrupted: str = "下载中断") -> bool:
+        """GET ``path`` into ``write`` chunk by chunk (a file, not JSON); False when the
+        answer is one of ``waiting`` (e.g. not on the district yet). One token refresh
+        on 401, like every other call; a broken stream raises SyncError with
+        ``interrupted``."""
+        for refreshed in (False, True):
+            if self._access is None:
+                await self._refresh()
+            request = self._http.build_request("GET", path, headers={
+                "Authorization": f"Bearer {self._access}", "Accept-Encoding": "identity"})
+            try:
+                response = await self._http.send(request, stream=True)
+            except (httpx.TransportError, httpx.DecodingError) as error:
+                raise SyncError(_network_message(error)) from error
+            try:
+                if response.status_code == 401 and not refreshed:
+                    self._access = None
+                    continue
+                if response.status_code in waiting:
+                    return False
+                if not response.is_success:
+                    await response.aread()
+                    if response.status_code >= 500:
+                        raise SyncError(_server_message(response))
+                    self._answer(response)  # raises the refusal with the district's message
+                async for chunk in response.aiter_bytes(chunk_size):
+                    await write(chunk)
+                return True
+            except (httpx.TransportError, httpx.DecodingError) as error:
+                raise SyncError(f"{interrupted}（{type(error).__name__}）") from error
+            finally:
+                await response.aclose()
+        raise AuthError(_auth_message("", ""))
 
     def _answer(self, response: httpx.Response) -> dict[str, Any]:
         if response.is_success:

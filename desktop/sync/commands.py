@@ -51,6 +51,7 @@ class Enrolment:
     street_code: str
     street_name: str
     set_up_here: bool  # the sub-center was set up from the district's street
+    install_number: int | None = None  # 终端号 within the street (None: the server sent none)
 
 
 async def enroll(setup: SyncSetup, *, actor: Actor, server: str, street: str, user: str,
@@ -91,11 +92,21 @@ def _store_enrolment(uow_factory: Any, actor: Actor, url: str, ca_file: str, pro
             state.pull_cursor, state.pulled_records, state.initial_pull_done = None, 0, False
         state.client_id, state.server_url, state.street_code = client_id, url, street["code"]
         state.ca_file, state.proxy, state.enrolled_at = ca_file, proxy, now()
+        state.install_number = _install_number(answer)
         state.last_error = ""
         audit.record(uow, actor, audit.AuditAction.SYNC, entity_type="sync_state", entity_id="1",
                      summary=f"本机在区级平台注册：{street['name']}（{street['code']}），平台 {url}")
         uow.commit()
-        return Enrolment(client_id, street["code"], street["name"], set_up_here)
+        return Enrolment(client_id, street["code"], street["name"], set_up_here,
+                         state.install_number)
+
+
+def _install_number(answer: dict[str, Any]) -> int | None:
+    """The 终端号 the district gave (a server without it: None, numbers stay as on a
+    single-PC street)."""
+    value = answer.get("install_number")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 \
+        else None
 
 
 def _ensure_sub_center(uow: UnitOfWork, actor: Actor, street: dict[str, Any]) -> bool:
@@ -145,8 +156,9 @@ def run_enroll(context: AppContext, *, server: str, street: str, user: str, pass
             return enrolment, None, str(error)
 
     enrolment, summary, problem = asyncio.run(work())
+    terminal = (f"终端号 {enrolment.install_number}，" if enrolment.install_number else "")
     head = (f"本机已在区级平台注册为“{enrolment.street_name}”（{enrolment.street_code}）的一台终端"
-            f"（终端号 {enrolment.client_id}）。")
+            f"（{terminal}终端标识 {enrolment.client_id}）。")
     if enrolment.set_up_here:
         head += "已按平台信息建立本分中心。"
     if summary is None:

@@ -22,11 +22,12 @@ from sqlalchemy import Engine
 
 from desktop.domain.errors import DomainError
 from desktop.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from desktop.sync import attachments, store
+from desktop.sync import attachments, downloads, store
 from desktop.sync.client import (
     Connection,
     DistrictClient,
     NotEnrolledError,
+    RequestRefusedError,
     RetryPolicy,
     SyncError,
     clock_skew_seconds,
@@ -41,6 +42,7 @@ DbRunner = Callable[..., Awaitable[Any]]  # db(fn, *args, **kw) -> awaitable fn(
 
 PAGE_SIZE = 500
 MAX_PUSH_ROUNDS = 10_000  # a safety stop, far above any real queue (1M mutations)
+BODY_SLACK = 16 * 1024  # below the body limit: attachment hashes are added after measuring
 
 
 async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -60,7 +62,7 @@ class SyncSetup:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     transport: Any = None  # httpx.AsyncBaseTransport for tests
     page_size: int = PAGE_SIZE
-    attachments: Path | None = None  # the data folder's attachments/ (files to upload)
+    attachments: Path | None = None  # the data folder's attachments/ (files to up/download)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class RunSummary:
     waiting: int  # outbox rows still waiting after the run
     reached_head: bool
     clock_skew_seconds: int | None
+    files_downloaded: int = 0  # attachments fetched from the district in this run
+    files_waiting: int = 0  # linked files the district does not have yet (not a failure)
 
     @property
     def complete(self) -> bool:
@@ -86,6 +90,10 @@ class RunSummary:
             text += f"，{self.rejected} 条被区级平台拒收"
         if self.waiting:
             text += f"，仍有 {self.waiting} 条待上传"
+        if self.files_downloaded:
+            text += f"，下载 {self.files_downloaded} 个附件"
+        if self.files_waiting:
+            text += f"，{self.files_waiting} 个附件尚未上传到区级平台（等待其他终端上传）"
         return text + "。"
 
 
@@ -118,6 +126,7 @@ async def run_once(setup: SyncSetup, *, trigger: str = "manual",
             await setup.db(store.save_clock_skew, setup.uow, skew)
             await _push_all(setup, client, link, hello, tally, progress, cancel)
             reached = pull and await _pull_all(setup, client, tally, progress, cancel)
+            fetched = await _download_files(setup, client, reached, progress, cancel)
     except BaseException as error:
         message = _failure_text(error)
         await asyncio.shield(setup.db(store.finish_run, setup.uow, run_id, pushed=tally.pushed,
@@ -128,7 +137,19 @@ async def run_once(setup: SyncSetup, *, trigger: str = "manual",
     await setup.db(store.finish_run, setup.uow, run_id, pushed=tally.pushed, pulled=tally.pulled,
                    conflicts=tally.conflicts, rejected=tally.rejected)
     return RunSummary(tally.pushed, tally.pulled, tally.conflicts, tally.rejected, waiting,
-                      reached, skew)
+                      reached, skew, fetched.downloaded, fetched.waiting)
+
+
+async def _download_files(setup: SyncSetup, client: DistrictClient, reached: bool,
+                          progress: ProgressCallback, cancel: CancelToken
+                          ) -> downloads.DownloadTally:
+    """At the head, fetch the files that local records link to but the data folder
+    lacks (a photo attached on another PC). A failed download fails the run (SyncError,
+    after trying the others); the next run tries again."""
+    if not reached or setup.attachments is None:
+        return downloads.DownloadTally()
+    return await downloads.fetch_missing(client, setup.db, setup.uow, setup.attachments,
+                                         progress, cancel)
 
 
 def _failure_text(error: BaseException) -> str:
@@ -153,29 +174,50 @@ class _Tally:
 async def _push_all(setup: SyncSetup, client: DistrictClient, link: Link, hello: dict[str, Any],
                     tally: _Tally, progress: ProgressCallback, cancel: CancelToken) -> None:
     max_count = min(100, int(hello.get("max_mutations") or 100))
-    max_bytes = min(1024 * 1024, int(hello.get("max_body_bytes") or 1024 * 1024)) - 16 * 1024
+    body_limit = int(hello.get("max_body_bytes") or store.BODY_LIMIT)
+    max_bytes = body_limit - BODY_SLACK
     total = await setup.db(store.waiting_count, setup.uow)
     uploaded: set[str] = set()
+    void: set[int] = set()  # rows the district refused as too large when sent alone
     for _round in range(MAX_PUSH_ROUNDS):
         cancel.raise_if_cancelled()
         batch = await setup.db(store.next_batch, setup.uow, link, max_count=max_count,
-                               max_bytes=max_bytes)
+                               max_bytes=max_bytes, void=frozenset(void),
+                               body_limit=body_limit)
         if not batch.mutations:
             return
         progress(tally.pushed, total, f"正在上传本机修改（{tally.pushed}/{total}）……")
         try:
             await attachments.upload_all(client, setup.attachments, batch.files, uploaded)
             answer = await client.push(link.client_id, batch.mutations)
+        except RequestRefusedError as error:
+            if error.status != 413:
+                await setup.db(store.note_push_failure, setup.uow, batch.seqs, str(error))
+                raise
+            max_count = _smaller_batch(batch.seqs, void)
+            continue
         except SyncError as error:
             await setup.db(store.note_push_failure, setup.uow, batch.seqs, str(error))
             raise
-        counted = await setup.db(store.store_push_answer, setup.uow, link, answer)
+        counted = await setup.db(store.store_push_answer, setup.uow, link, answer,
+                                 body_limit=body_limit)
         tally.pushed += counted.acknowledged + counted.conflicts + counted.rejected
         tally.conflicts += counted.conflicts
         tally.rejected += counted.rejected
         stopped = answer.get("stopped")
         if stopped:
             _stop(stopped, link)
+
+
+def _smaller_batch(seqs: list[int], void: set[int]) -> int:
+    """After a 413 (the district found the request too large although the client
+    measured it under the limit, e.g. a smaller limit behind a proxy): half the batch
+    next time; a row refused alone goes as ``void`` (the next batch starts with it)."""
+    if len(seqs) == 1:
+        void.add(seqs[0])
+        return 1
+    log.info("push of %d mutations refused as too large; splitting", len(seqs))
+    return max(1, len(seqs) // 2)
 
 
 def _stop(stopped: dict[str, Any], link: Link) -> None:

@@ -209,10 +209,23 @@ def resolve_conflict(uow: UnitOfWork, *, actor: Actor, conflict_id: int, choice:
 
 def _take_district(uow: UnitOfWork, table_name: str, record_id: str,
                    server: dict[str, Any]) -> None:
+    """Write the district's side of the conflict, unless the install already holds
+    that version of the district's record or a newer one (the pull brought it after the
+    conflict): an old snapshot must never roll a newer record back, since the pull's
+    cursor is past it and would not bring it again. While a later local edit of the
+    record still waits, nothing is written: that edit was made after this one and
+    the district judges it against the same base (a conflict again, whose answer
+    shows the district's record), so the rejected side is never sent as agreed."""
     table = synced_tables().get(table_name)
-    if table is not None:
-        version = int(server.get("_version") or server.get("version") or 1)
-        uow.sync.force_row(table, record_id, server, version)
+    if table is None:
+        return
+    version = int(server.get("_version") or server.get("version") or 1)
+    if uow.sync.waiting_keys(table_name, [record_id]):
+        return
+    held = uow.sync.record_ids(table, [record_id]).get(record_id)
+    if held is not None and held >= version:
+        return  # no edit waits, so the local version is one the district gave
+    uow.sync.force_row(table, record_id, server, version)
 
 
 def _resend(uow: UnitOfWork, conflict: SyncConflict, server: dict[str, Any]) -> None:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, update
 from sqlalchemy.orm import Session
 
 from desktop.clock import now
-from local_db.models import Attachment, CalendarDay, CalendarYear, DemandAttachment
+from desktop.sync import files as sync_files
+from desktop.sync.services import table_label
+from local_db.models import CalendarDay, CalendarYear
 from local_db.models.sync import OutboxEntry, SyncConflict, SyncRun
 from local_db.outbox_events import APPLYING_PULL
 from local_db.sync_repository import PulledRow, SyncRepository, synced_tables
@@ -92,19 +94,36 @@ def save_clock_skew(uow_factory: UowFactory, skew: int) -> None:
         uow.commit()
 
 
-def next_batch(uow_factory: UowFactory, link: Link, *, max_count: int, max_bytes: int) -> Batch:
-    """The oldest waiting rows, at most ``max_count`` and about ``max_bytes`` of JSON,
-    marked ``sent`` in the same transaction."""
+ENVELOPE_BYTES = 200  # {"client_id": "…", "mutations": [ … ]} around the mutations
+BODY_LIMIT = 1024 * 1024  # PROTOCOL.md "Limits" (the hello answer's max_body_bytes)
+MUTATION_BYTES = 400  # a mutation's keys and values besides its fields, at most
+
+
+def next_batch(uow_factory: UowFactory, link: Link, *, max_count: int, max_bytes: int,
+               void: frozenset[int] = frozenset(), body_limit: int = BODY_LIMIT) -> Batch:
+    """The oldest waiting rows, at most ``max_count`` and ``max_bytes`` of JSON (as the
+    client sends it), marked ``sent`` in the same transaction.
+
+    A row that alone would make a request over ``max_bytes`` (or that the district
+    refused as too large when sent alone: ``void``) can never be sent: it goes as a
+    ``void`` mutation instead (PROTOCOL.md), which the district answers ``rejected``, so
+    its number is used, the queue goes on and the user reads why (``last_error``)."""
     with uow_factory() as uow:
         rows = uow.sync.waiting(max_count)
         mutations: list[dict[str, Any]] = []
         seqs: list[int] = []
-        size = 200
+        size = ENVELOPE_BYTES
         for row in rows:
             mutation = _mutation(row, link.mutation_offset)
-            size += len(row.payload.encode()) + 200
-            if mutations and size > max_bytes:
+            length = len(row.payload.encode()) + MUTATION_BYTES  # an upper bound, cheap
+            if size + length > max_bytes:  # near a limit: measure exactly
+                length = _json_size(mutation) + 1
+            if row.seq in void or ENVELOPE_BYTES + length > max_bytes:
+                mutation = _void(uow, row, mutation, body_limit)
+                length = _json_size(mutation) + 1
+            if mutations and size + length > max_bytes:
                 break
+            size += length
             mutations.append(mutation)
             seqs.append(row.seq)
         files = _attach_files(uow, mutations)
@@ -114,25 +133,45 @@ def next_batch(uow_factory: UowFactory, link: Link, *, max_count: int, max_bytes
         return Batch(mutations, seqs, files)
 
 
+def _json_size(value: Any) -> int:
+    """Bytes of ``value`` as the client encodes request bodies (desktop.sync.client)."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _void(uow: UnitOfWork, row: OutboxEntry, mutation: dict[str, Any],
+          body_limit: int) -> dict[str, Any]:
+    """The stand-in for a mutation too large to send; its row says why meanwhile."""
+    uow.sync.mark_failed_attempt([row.seq], void_reason(row, body_limit))
+    return {"id": mutation["id"], "table": row.table_name, "record_id": row.record_id,
+            "op": "void", "base_version": row.base_version,
+            "client_time": mutation.get("client_time")}
+
+
+def _record_name(row: OutboxEntry) -> str:
+    """How the user knows the record: its name, title or number."""
+    try:
+        fields = json.loads(row.payload)
+    except ValueError:
+        fields = {}
+    for key in ("name", "title", "number", "code"):
+        value = fields.get(key) if isinstance(fields, dict) else None
+        if value:
+            return str(value)[:30]
+    return row.record_id[:8]
+
+
+def void_reason(row: OutboxEntry, body_limit: int = BODY_LIMIT) -> str:
+    """What the user reads about a change too large to upload, naming the record."""
+    mib = 1024 * 1024
+    limit = f"{body_limit // mib} MiB" if body_limit % mib == 0 else f"{body_limit // 1024} KiB"
+    return (f"{table_label(row.table_name)}“{_record_name(row)}”的内容超过平台单条 {limit} "
+            "上限，未上传，请精简后重新保存。")
+
+
 def _attach_files(uow: UnitOfWork, mutations: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
-    """A demand's files travel before the demand (content-addressed, uploaded once)."""
-    demand_ids = [m["record_id"] for m in mutations if m["table"] == "demand" and m["op"] == "upsert"]
-    if not demand_ids:
-        return {}
-    rows = uow.session.execute(
-        select(DemandAttachment.demand_id, Attachment.sha256, Attachment.size,
-               Attachment.media_type)
-        .join(Attachment, Attachment.sha256 == DemandAttachment.sha256)
-        .where(DemandAttachment.demand_id.in_(demand_ids))).all()
-    by_demand: dict[str, list[str]] = {}
-    files: dict[str, tuple[int, str]] = {}
-    for demand_id, sha256, size, media_type in rows:
-        by_demand.setdefault(demand_id, []).append(sha256)
-        files[sha256] = (int(size), media_type)
-    for mutation in mutations:
-        if mutation["table"] == "demand" and mutation["record_id"] in by_demand:
-            mutation["attachments"] = sorted(by_demand[mutation["record_id"]])
-    return files
+    """A record's files travel before the record (content-addressed, uploaded once):
+    a demand's and a joint action's file links (``desktop.sync.files``)."""
+    return sync_files.attach_files(uow.session, mutations)
 
 
 def _mutation(row: OutboxEntry, offset: int) -> dict[str, Any]:
@@ -156,7 +195,8 @@ class PushTally:
     rejected: int = 0
 
 
-def store_push_answer(uow_factory: UowFactory, link: Link, answer: dict[str, Any]) -> PushTally:
+def store_push_answer(uow_factory: UowFactory, link: Link, answer: dict[str, Any], *,
+                      body_limit: int = BODY_LIMIT) -> PushTally:
     """Store every result of one push answer in one transaction."""
     tally = PushTally()
     tables = synced_tables()
@@ -172,10 +212,13 @@ def store_push_answer(uow_factory: UowFactory, link: Link, answer: dict[str, Any
                 status = result.get("original_status") or "applied"
             if status == "applied":
                 acknowledged.append(seq)
-                _take_server_version(uow, tables, entry, result.get("version"))
+                uow.sync.mark_answered(seq, "applied", "")  # answered: no longer waiting
+                _take_server_version(uow, tables, entry, result)
             elif status == "rejected":
                 tally.rejected += 1
-                uow.sync.mark_answered(seq, "rejected", _reason(result, "区级平台拒收"))
+                reason = (void_reason(entry, body_limit) if result.get("code") == "void"
+                          else _reason(result, "区级平台拒收"))
+                uow.sync.mark_answered(seq, "rejected", reason)
             elif status == "conflict":
                 tally.conflicts += 1
                 _record_conflict(uow, entry, result)
@@ -192,15 +235,24 @@ def _reason(result: dict[str, Any], fallback: str) -> str:
 
 
 def _take_server_version(uow: UnitOfWork, tables: dict[str, Any], entry: OutboxEntry,
-                         version: Any) -> None:
+                         result: dict[str, Any]) -> None:
     """The district numbers versions itself; take its number unless another local
-    edit of the record is still waiting (that one carries its own base version)."""
+    edit of the record is still waiting (its own answer brings the number then). The
+    entry itself and edits already answered in this push do not count. Where the
+    district kept some of its own values (``server_fields``), its record is taken whole:
+    with the same version number, the pull would never bring them."""
     table = tables.get(entry.table_name)
+    version = result.get("version")
     if table is None or version is None or entry.op == "delete":
         return
-    others = uow.sync.waiting_keys(entry.table_name, [entry.record_id])
-    if others:
+    if uow.sync.waiting_keys(entry.table_name, [entry.record_id], except_seq=entry.seq):
         return
+    kept = result.get("server_fields")
+    if isinstance(kept, dict):
+        uow.sync.force_row(table, entry.record_id, kept, int(version))
+        return
+    if entry.op == "command":
+        return  # changed nothing here: the pull brings whatever the district holds
     uow.session.execute(update(table).where(table.c.id == entry.record_id)
                         .values(version=int(version)))
 
@@ -228,7 +280,7 @@ def _show_district_side(uow: UnitOfWork, entry: OutboxEntry, server: dict[str, A
     table = synced_tables().get(entry.table_name)
     if table is None or not server or "_version" not in server:
         return
-    if uow.sync.waiting_keys(entry.table_name, [entry.record_id]):
+    if uow.sync.waiting_keys(entry.table_name, [entry.record_id], except_seq=entry.seq):
         return  # a later local edit waits; its own answer settles the record
     uow.sync.force_row(table, entry.record_id, server, int(server["_version"]))
 

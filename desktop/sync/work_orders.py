@@ -10,6 +10,10 @@ change of a ``demand`` or ``extension_request`` row and queues these after the r
 - 退回区级 (``sent_back``) → ``request_return`` with the step's note as the reason;
 - 处置反馈 (``reported``) → ``submit_completion`` with the step's note as the summary;
 - a new 延期 request on a work order → ``request_extension`` (workdays, reason).
+
+Nothing is queued for an order the pull already shows as recalled (撤回): the district
+would only answer each command with a ``recalled`` conflict for the user to dismiss.
+The street's own loop on it goes on and still travels as upserts.
 """
 
 from __future__ import annotations
@@ -20,11 +24,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.demand_states import DemandStatus
+from desktop.domain.work_orders import DistrictStatus
 from local_db.models import Demand, DemandStep, ExtensionRequest
 
 DISPATCH_SOURCE = "district_dispatch"
+RECALLED = DistrictStatus.RECALLED.value
 S = DemandStatus
 Command = tuple[str, str, str, dict[str, Any]]  # table, record id, command, args
+
+
+def _commands_wanted(demand: Demand) -> bool:
+    """A district work order the district has not recalled (as far as the pull knows)."""
+    return demand.source == DISPATCH_SOURCE and demand.district_status != RECALLED
 
 
 def _latest_note(session: Session, demand_id: str) -> str:
@@ -36,7 +47,7 @@ def _latest_note(session: Session, demand_id: str) -> str:
 
 def _demand_commands(session: Session, demand: Demand,
                      changes: dict[str, tuple[Any, Any]]) -> list[Command]:
-    if demand.source != DISPATCH_SOURCE or "status" not in changes:
+    if not _commands_wanted(demand) or "status" not in changes:
         return []
     before, after = changes["status"]
     commands: list[Command] = []
@@ -57,7 +68,7 @@ def _extension_commands(session: Session, request: ExtensionRequest,
         return []
     with session.no_autoflush:
         demand = session.get(Demand, request.demand_id)
-    if demand is None or demand.source != DISPATCH_SOURCE:
+    if demand is None or not _commands_wanted(demand):
         return []
     return [("demand", demand.id, "request_extension",
              {"workdays": int(request.workdays), "reason": request.reason})]

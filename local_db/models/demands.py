@@ -11,8 +11,10 @@ created by the migration, kept current by triggers) serves Chinese substring sea
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -115,6 +117,17 @@ class Demand(SyncedRecord, Base):
     rating: Mapped[str | None] = mapped_column(String(20))
     duplicate_of_id: Mapped[str | None] = mapped_column(ForeignKey("demand.id"))
     returned_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # A dispatched work order's (区级派单) district-side state, written only by the pull
+    # (district/workorders.py; the district owns these, the street never edits them):
+    # dispatched | accepted | return_requested | completion_submitted | recalled.
+    district_status: Mapped[str | None] = mapped_column(String(30))
+    district_note: Mapped[str | None] = mapped_column(Text)  # e.g. the recall's reason
+    # {"workdays", "reason", "requested_at"} / {"reason", "requested_at"} /
+    # {"summary", "submitted_at"}, as the district recorded the street's commands
+    extension_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    return_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    completion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)  # 签收 at the district
 
     steps: Mapped[list[DemandStep]] = relationship(back_populates="demand",
                                                    order_by="DemandStep.id")

@@ -74,6 +74,9 @@ class SyncState(Base):
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
     clock_skew_seconds: Mapped[int | None] = mapped_column(Integer)
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 终端号: the district numbers the enrolled installs of a street 1, 2, 3 … so that
+    # the numbers each install gives (受理编号, 哨号, 行动编号) never clash (None: not enrolled)
+    install_number: Mapped[int | None] = mapped_column(Integer)
 
 
 class SyncConflict(Base):

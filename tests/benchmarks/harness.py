@@ -48,10 +48,16 @@ def median_seconds(action: Callable[[], object], repetitions: int,
 
 
 def run_case(case: Case, repetitions: int) -> Result:
+    """Floor and ours alternate, repetition by repetition, so a burst of load from
+    elsewhere on a shared machine falls on both sides rather than on one."""
     case.floor()  # warm caches (disk, imports) for both sides alike
     case.ours()
-    floor = median_seconds(case.floor, repetitions, case.self_timed)
-    ours = median_seconds(case.ours, repetitions, case.self_timed)
+    floors: list[float] = []
+    ours_times: list[float] = []
+    for _ in range(repetitions):
+        floors.append(median_seconds(case.floor, 1, case.self_timed))
+        ours_times.append(median_seconds(case.ours, 1, case.self_timed))
+    floor, ours = statistics.median(floors), statistics.median(ours_times)
     ratio = ours / floor if floor > 0 else float("inf")
     ok = ratio <= case.bar_ratio and (case.absolute_bar_s is None or ours < case.absolute_bar_s)
     return Result(case.name, ours, floor, ratio, case.bar_text, ok, case.unit)

@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
+from district.auth import Principal, read_access_token
+from district.errors import ApiError
+from district.identity import access_token
 from tests.district.conftest import Api
 from tests.district.server_fixture import (
     FURONG,
@@ -81,7 +85,7 @@ def test_access_token_expires_and_refresh_gives_a_new_one(tmp_path: Path) -> Non
         enrolment = district.enroll(FURONG)
         ok = httpx.get(district.url + "/api/street", headers=auth_headers(enrolment["access_token"]))
         assert ok.status_code == 200
-        time.sleep(1.2)
+        time.sleep(2.1)  # issued times round up to the second: it lives 1 to 2 s
         expired = httpx.get(district.url + "/api/street",
                             headers=auth_headers(enrolment["access_token"]))
         assert expired.status_code == 401 and expired.json()["error"]["code"] == "token_expired"
@@ -118,3 +122,37 @@ def test_version_mismatch_is_refused_with_a_chinese_reason(enrolled: Api) -> Non
     missing = enrolled.http.get("/api/street", headers=bare)
     assert missing.status_code == 400
     assert missing.json()["error"]["code"] == "missing_version_headers"
+
+
+def test_each_install_of_a_street_gets_its_own_install_number(district: DistrictServer) -> None:
+    first, second = district.enroll(FURONG), district.enroll(FURONG)
+    assert (first["install_number"], second["install_number"]) == (1, 2)
+    assert district.enroll(OTHER_STREET)["install_number"] == 1  # numbered per street
+    again = district.enroll(FURONG, client_id=second["client_id"])
+    assert again["install_number"] == 2  # a re-enrolment keeps its number
+    assert district.enroll(FURONG)["install_number"] == 3
+
+
+def test_a_database_from_before_install_numbers_gets_the_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    from district.db import Database
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    Database(url).dispose()
+    with sqlite3.connect(tmp_path / "old.db") as connection:
+        connection.execute("ALTER TABLE clients DROP COLUMN install_number")
+    Database(url).dispose()  # an older file: the column is added at start
+    with sqlite3.connect(tmp_path / "old.db") as connection:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(clients)")}
+    assert "install_number" in columns
+
+
+def test_an_access_token_lives_its_whole_ttl_whatever_the_fraction_of_the_second() -> None:
+    key, principal = b"k" * 32, Principal("client-1", FURONG)
+    for issued in (1_000.0, 1_000.01, 1_000.99):
+        token = access_token(key, 1, principal, now=issued).access_token
+        assert read_access_token(key, token, now=issued + 0.999) == principal
+        with pytest.raises(ApiError) as expired:
+            read_access_token(key, token, now=issued + 2.0)
+        assert expired.value.code == "token_expired"

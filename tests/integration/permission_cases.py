@@ -77,6 +77,8 @@ def build_street(context: AppContext, folder: Path) -> Street:
                                      person=PersonInput("李红", PHONE, "街道城管科"))
     officer = roster.create_officer(uow(), actor=admin, data=roster.OfficerInput(
         "王强", OFFICER_ID, Force.STREET, StaffingType.CIVIL_SERVANT, squad="一中队"))
+    # the staff change wrote a history line, which travels inside the grid: a new version
+    one = grids.get_grid(uow(), one.id)
     folder.mkdir(parents=True, exist_ok=True)
     for write in (grid_file, staff_file, boundary_file, list_file):
         write(folder)
@@ -346,6 +348,20 @@ def _document_cases() -> dict[str, tuple[Permission, Call]]:
     }
 
 
+def _install_seal(street: Street, actor: Actor) -> object:
+    """A transparent PNG beside (not inside) the street's folder: a refusal writes nothing."""
+    from PIL import Image, ImageDraw
+
+    from desktop.services.seal import install_seal
+
+    source = street.folder.parent / "印章" / "电子印章.png"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((20, 20, 380, 380), outline=(230, 0, 0, 255), width=16)
+    image.save(source)
+    return install_seal(_uow(street), street.context.paths, actor=actor, source=source)
+
+
 def _action_plan() -> object:
     from datetime import datetime, time, timedelta
 
@@ -469,6 +485,7 @@ SERVICE_CASES: dict[str, tuple[Permission, Call]] = {
     "call_whistle": (Permission.WHISTLE_CALL, _call_whistle),
     "create_joint_action": (Permission.ACTION_PLAN, _create_action),
     "approve_joint_action": (Permission.ACTION_APPROVE, _approve_action),
+    "install_seal": (Permission.DOCUMENT_APPROVE, _install_seal),
 }
 SERVICE_CASES.update(_document_cases())
 

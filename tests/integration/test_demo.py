@@ -404,3 +404,28 @@ def test_other_seeds_also_tile_the_street(seed: int) -> None:
     street = unary_union(polygons)
     assert isinstance(street, Polygon) and not list(street.interiors)
     assert street.area == pytest.approx(sum(p.area for p in polygons), abs=1.0)
+
+
+def _table_counts(context: AppContext) -> dict[str, int]:
+    with context.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        names = [name for (name,) in raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {name: raw.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                for name in names}
+
+
+def test_the_page_tests_copy_holds_what_the_builder_wrote(context: AppContext,
+                                                          tmp_path: Path) -> None:
+    """tests/demo_street.py gives page tests a copy of one session build: it must be the
+    street ``build_demo_street`` makes, table for table, not a fixture of its own."""
+    from tests.demo_street import load_demo_street
+
+    copied = open_migrated_context(tmp_path / "copied")
+    try:
+        load_demo_street(copied)
+        assert _fingerprint(copied) == _fingerprint(context)
+        assert _table_counts(copied) == _table_counts(context)
+        assert get_sub_center(copied.uow()) is not None
+    finally:
+        copied.close()

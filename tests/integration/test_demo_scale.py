@@ -158,9 +158,12 @@ def test_the_search_index_and_its_triggers_are_as_the_migration_made_them(
 
 
 def test_whistles_and_their_targets(db: sqlite3.Connection) -> None:
-    demo = _one(db, "SELECT count(*) FROM whistle WHERE number LIKE '哨-%'")  # the demo street's
-    assert _one(db, "SELECT count(*) FROM whistle") == 200 + demo
-    assert _one(db, "SELECT count(DISTINCT number) FROM whistle") == 200 + demo
+    total = _one(db, "SELECT count(*) FROM whistle")
+    assert 200 < total <= 200 + 20  # the demo street's own are a score at most
+    assert _one(db, "SELECT count(DISTINCT number) FROM whistle") == total
+    numbers = [n for (n,) in db.execute("SELECT number FROM whistle")]
+    assert all(re.fullmatch(r"哨-\d{8}-\d{3}", n) for n in numbers)  # as the app numbers them
+    assert _one(db, "SELECT count(*) FROM whistle WHERE responsibility_item_id IS NULL") < 5
     assert _one(db, "SELECT count(*) FROM whistle WHERE demand_id IS NOT NULL") > 100
     assert _one(db, "SELECT count(*) FROM whistle w WHERE NOT EXISTS (SELECT 1 FROM "
                     "whistle_target t WHERE t.whistle_id = w.id)") == 0
@@ -175,7 +178,8 @@ def test_the_roster_is_topped_up_and_a_second_run_refused(fresh: AppContext) -> 
     result = add_scale_data(fresh, demands=1500, whistles=20, officers=70)
     assert has_scale_data(fresh)
     assert result.officers_added == 30 and result.demands == 1500
-    assert "未生成行动和公文数据" in result.message and "1,500 件诉求" in result.message
+    assert (result.actions, result.documents) == (8, 15)  # 5,000 and 10,000 per million
+    assert "1,500 件诉求" in result.message and "8 项联合执法行动，15 份公文" in result.message
     with fresh.uow() as uow:
         assert len(uow.roster.officers()) == 70
         assert uow.session.query(Demand).count() == 1500 + DEMO_DEMANDS
@@ -225,4 +229,28 @@ def test_rows_are_deterministic_for_a_seed(fresh: AppContext) -> None:
 
     first = rows(7)
     assert first == rows(7) and first != rows(8)
-    assert len(first[0]) == len(DEMAND_COLUMNS) == len(Demand.__table__.columns)
+    assert len(first[0]) == len(DEMAND_COLUMNS)
+    columns = {c.name: c for c in Demand.__table__.columns}
+    assert set(DEMAND_COLUMNS) <= set(columns)
+    left_out = [c for name, c in columns.items() if name not in DEMAND_COLUMNS]
+    assert all(c.nullable for c in left_out)  # e.g. the district's work-order columns
+
+
+def test_cancel_during_the_actions_rolls_back_that_step_only(fresh: AppContext) -> None:
+    """The demands and whistles steps committed; the actions step leaves nothing behind."""
+    with sqlite3.connect(fresh.paths.database) as db:
+        before = {t: _one(db, f"SELECT count(*) FROM {t}")
+                  for t in ("joint_action", "action_participant", "document", "whistle")}
+    token = CancelToken()
+
+    def progress(_done: int, _total: int, text: str) -> None:
+        if "联合执法行动……" in text:
+            token.cancel()
+
+    with pytest.raises(CancelledError):
+        add_scale_data(fresh, demands=1500, whistles=30, officers=60, actions=20, documents=20,
+                       progress=progress, cancel=token)
+    with sqlite3.connect(fresh.paths.database) as db:
+        assert _one(db, "SELECT count(*) FROM whistle") == before["whistle"] + 30
+        for table in ("joint_action", "action_participant", "document"):
+            assert _one(db, f"SELECT count(*) FROM {table}") == before[table], table

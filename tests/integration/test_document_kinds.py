@@ -107,6 +107,8 @@ def test_fields_are_json_and_personal_data_is_masked(drafted) -> None:  # type: 
     assert not re.search(r"(?<![\d*])1[3-9]\d{9}(?!\d)", dumped)  # no full mobile number
     assert not re.search(r"(?<![\d*])\d{17}[\dX](?!\d)", dumped)  # no full ID number
     assert "****" in json.dumps(drafted[DocumentKind.GRID_BOARD]["staff"], ensure_ascii=False)
+    board = drafted[DocumentKind.GRID_BOARD]
+    assert board["title"].endswith("公示牌") and "网格网格" not in board["title"], board["title"]
 
 
 @pytest.mark.parametrize("kind", list(DocumentKind), ids=lambda k: k.value)

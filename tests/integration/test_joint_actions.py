@@ -233,6 +233,23 @@ def test_scheduling_input_keeps_hand_fixed_people(context: AppContext, roster: R
     assert roster.expired in problem.officers and problem.actions[0].action_id == draft.id
 
 
+def test_a_whole_proposal_is_applied_in_one_transaction_or_not_at_all(
+        context: AppContext, roster: Roster) -> None:
+    first = actions.create_action(context.uow(), actor=PLANNER, data=plan(roster, demand=False))
+    second = actions.create_action(context.uow(), actor=PLANNER, data=plan(roster, demand=False))
+    line_ups = {first.id: (first.version, legal(roster)),
+                second.id: (second.version + 5, legal(roster))}  # the second one is stale
+    with pytest.raises(ConflictError):
+        actions.set_participants_of_many(context.uow(), actor=PLANNER, line_ups=line_ups)
+    assert actions.get_action(context.uow(), first.id).participants == ()  # nothing written
+
+    line_ups[second.id] = (second.version, legal(roster))
+    done = actions.set_participants_of_many(context.uow(), actor=PLANNER, line_ups=line_ups)
+    assert [len(detail.participants) for detail in done] == [4, 4]
+    staffed = [row for row in audit_rows(context) if "参加人员" in row[3]]
+    assert len(staffed) == 2
+
+
 # --- the demo ---------------------------------------------------------------------------------
 
 

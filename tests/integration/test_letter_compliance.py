@@ -318,3 +318,20 @@ def test_the_cc_stays_clear_of_the_seal_or_goes_to_its_own_last_page(letter) -> 
     last = [line.text for line in text_lines(document[-1])]
     assert last == ["抄送：长沙市芙蓉区人民政府办公室，芙蓉街道综合指挥分中心。",
                     f"— {document.page_count} —"]
+
+
+def test_the_seal_page_always_carries_body_text(letter) -> None:  # type: ignore[no-untyped-def]
+    """GB/T 9704 7.3.5: the seal never stands on a page holding only the 附件说明 and
+    the sign-off; the body's last lines move over with them (checked as the sign-off
+    slides down the page line by line, across the page break)."""
+    fonts = resolve_fonts()
+    sign_off = (letter.sender, "2026年11月23日")
+    for extra in range(22):
+        content = dataclasses.replace(
+            letter, paragraphs=letter.paragraphs + (Paragraph("请予支持。"),) * extra)
+        document = pymupdf.open(stream=render_letter(content, fonts), filetype="pdf")
+        seal_page = next(page for page in document if page.get_image_info())
+        texts = [line.text for line in text_lines(seal_page)]
+        body = [text for text in texts if not (
+            text in sign_off or text.startswith(("附件", "2.", "（联系人", "抄送", "—")))]
+        assert body, (extra, texts)

@@ -5,7 +5,8 @@ The server side is read straight from the reference server's SQLite file (its
 the install's SQLite file through the synced tables' metadata. Each record is compared
 by (table, id), version and every field the server holds that the local table has a
 column for, with values normalised the way the district compares them (datetimes as
-datetimes, empty as empty).
+datetimes, empty as empty); a parent record's child rows (``_children``: a demand's
+timeline, an action's participants, …) are compared too, in order.
 
 Records that legitimately exist on one side only are not differences: a local record
 whose mutations were all refused (``rejected``) never reached the district, and the
@@ -27,6 +28,7 @@ from typing import Any
 from sqlalchemy import create_engine, select
 
 from local_db.outbox_events import json_value
+from local_db.sync_children import CHILDREN_FIELD, carried_children, read_children
 from local_db.sync_repository import synced_tables
 
 Key = tuple[str, str]
@@ -69,8 +71,13 @@ def client_records(local_db: str | Path) -> dict[Key, Record]:
     try:
         with engine.connect() as connection:
             for name, table in synced_tables().items():
-                for row in connection.execute(select(table)).mappings():
+                rows = list(connection.execute(select(table)).mappings())
+                children = read_children(connection, name, [str(r["id"]) for r in rows],
+                                         convert=json_value) if carried_children(name) else {}
+                for row in rows:
                     values = {column: json_value(value) for column, value in row.items()}
+                    if children:
+                        values[CHILDREN_FIELD] = children[str(row["id"])]
                     found[(name, str(row["id"]))] = Record(name, str(row["id"]),
                                                            int(row["version"]), values)
     finally:
@@ -148,11 +155,29 @@ def compare(server: dict[Key, Record], client: dict[Key, Record],
             if name in table.columns and name not in ("id", "version") \
                     and normal(value) != normal(mine.fields.get(name)):
                 result.fields.append((key, name, value, mine.fields.get(name)))
+        result.fields.extend(children_differences(key, record.fields, mine.fields))
     for key in client.keys() - server.keys():
         (result.refused_locally if key in refused else result.only_client).append(key)
     result.only_server.sort()
     result.only_client.sort()
     return result
+
+
+def children_differences(key: Key, server: dict[str, Any], client: dict[str, Any]
+                         ) -> list[tuple[Key, str, Any, Any]]:
+    """The child rows a parent carries (``_children``, local_db/sync_children.py), table
+    by table, in order, each value normalised; a record the district holds without the
+    field has no children there."""
+    found: list[tuple[Key, str, Any, Any]] = []
+    theirs, mine = server.get(CHILDREN_FIELD) or {}, client.get(CHILDREN_FIELD) or {}
+    for child in carried_children(key[0]):
+        server_rows = [{name: normal(row.get(name)) for name in child.fields}
+                       for row in theirs.get(child.name) or []]
+        client_rows = [{name: normal(row.get(name)) for name in child.fields}
+                       for row in mine.get(child.name) or []]
+        if server_rows != client_rows:
+            found.append((key, f"{CHILDREN_FIELD}.{child.name}", server_rows, client_rows))
+    return found
 
 
 def compare_street(district_db: str | Path, street: str, local_db: str | Path) -> Comparison:

@@ -21,7 +21,9 @@ forwarding:
                    concurrent clients the server sees them in the other order;
 - ``replay_later`` forward now, and send a copy again right after the next request
                    matching the rule has been answered: an old request arriving after a
-                   newer one (what a reordering network does to a sequential client).
+                   newer one (what a reordering network does to a sequential client);
+- ``cut_after``    forward, then send the client the answer's head and only the first
+                   half of its body, and close (a download broken mid-stream).
 
 Every rule has ``reached`` (a threading.Event set when it fires) and ``fired`` (a
 count), so a test can wait for the fault and also assert that it really happened.
@@ -39,7 +41,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 ACTIONS = frozenset({"drop_before", "drop_after", "error_before", "error_after", "delay", "stall",
-                     "hold_after", "duplicate", "reorder", "replay_later"})
+                     "hold_after", "duplicate", "reorder", "replay_later", "cut_after"})
 ERROR_BODY = (b'{"error":{"code":"proxy_fault","message":"\xe6\xa8\xa1\xe6\x8b\x9f\xe7\x9a\x84'
               b'\xe6\x9c\x8d\xe5\x8a\xa1\xe5\x99\xa8\xe9\x94\x99\xe8\xaf\xaf","details":{}}}')
 
@@ -265,6 +267,9 @@ class FaultProxy:
             return None, 1
         if kind == "error_after":
             return _error(rule.status), 1
+        if kind == "cut_after":
+            head, sep, body = answer.partition(b"\r\n\r\n")
+            return head + sep + body[:len(body) // 2], 1
         if kind == "hold_after":
             await asyncio.sleep(rule.seconds)
             return answer, 1

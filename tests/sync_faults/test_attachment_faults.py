@@ -64,11 +64,6 @@ def test_an_interrupted_upload_resumes_where_the_district_stopped(
     assert_ledger(district.db_url, pc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (desktop/sync/attachments.py upload): the resend of a chunk whose answer was lost "
-    "gets 409 offset_mismatch (the district already has it); the client raises "
-    "RequestRefusedError (not retryable) instead of going on from details.received, so "
-    "the run fails and `subcenter sync` exits 1 on a harmless network fault"))
 def test_a_chunk_answer_lost_after_the_district_stored_it_is_resumed_in_the_same_run(
         district: DistrictServer, proxy: FaultProxy, make_install: Callable[..., Install],
         tmp_path: Path) -> None:

@@ -68,10 +68,6 @@ def test_a_mutation_the_district_always_refuses_is_answered_once_and_never_block
     assert [key for key, name, *_ in comparison.fields] == [("demand", poison)]  # kept here
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (desktop/sync/store.py next_batch): a single mutation over the 1 MiB body limit "
-    "is always sent alone, the server answers 413 for the request, the client raises "
-    "RequestRefusedError and every later change waits behind it for ever"))
 def test_an_oversized_mutation_is_refused_alone_and_the_queue_goes_on(
         district: DistrictServer, make_install: Callable[..., Install]) -> None:
     """One record over the 1 MiB body limit: the server can only answer 413 for the
@@ -91,6 +87,51 @@ def test_an_oversized_mutation_is_refused_alone_and_the_queue_goes_on(
         f"the change after the oversized one never reached the district: "
         f"{pc.outbox_states()} (oversized officer {huge})")
     assert pc.waiting() == 0
+    [(reason,)] = query(pc.database, "select last_error from sync_outbox where record_id = ? "
+                                     "and state = 'rejected'", huge)
+    assert reason == "执法人员“备注很长”的内容超过平台单条 1 MiB 上限，未上传，请精简后重新保存。"
+    assert ("officer", huge) not in server_records(district.db_url, FURONG)
+    assert assert_ledger(district.db_url, pc)["rejected"] == 1  # its number answered too
+    assert compare_street(district.db_url, FURONG, pc.database).refused_locally == [
+        ("officer", huge)]
+
+
+def test_a_batch_refused_as_too_large_is_split_and_all_of_it_arrives(
+        district: DistrictServer, proxy: FaultProxy,
+        make_install: Callable[..., Install]) -> None:
+    """A 413 for a batch the client measured under the limit (a proxy on the way with
+    a smaller limit): the batch is halved, nothing is refused, nothing lost."""
+    pc = make_install("pc1")
+    community = pc.add_community("东风社区", "051")
+    grids = [pc.add_grid(community, f"东风{n}网格") for n in range(1, 4)]
+    proxy.add("error_before", "POST", PUSH, times=2, status=413)
+
+    pc.sync()
+
+    # 4 rows → 413; 2 rows → 413; then one at a time
+    assert [e.status for e in proxy.entries("POST", PUSH)] == [413, 413, 200, 200, 200, 200]
+    server = server_records(district.db_url, FURONG)
+    assert all(("grid", grid) in server for grid in grids)
+    assert "rejected" not in pc.outbox_states()
+    _check(district, pc)
+
+
+def test_a_single_change_refused_as_too_large_is_set_aside_with_its_reason(
+        district: DistrictServer, proxy: FaultProxy,
+        make_install: Callable[..., Install]) -> None:
+    pc = make_install("pc1")
+    community = pc.add_community("东风社区", "051")
+    grid = pc.add_grid(community, "东风一网格")
+    proxy.add("error_before", "POST", PUSH, times=2, status=413)  # 2 rows, then 1 row
+
+    pc.sync()
+
+    assert pc.outbox_states().get("rejected") == 1
+    [(reason,)] = query(pc.database, "select last_error from sync_outbox "
+                                     "where state = 'rejected'")
+    assert reason == "社区/村“东风社区”的内容超过平台单条 1 MiB 上限，未上传，请精简后重新保存。"
+    assert ("grid", grid) in server_records(district.db_url, FURONG)  # the queue went on
+    assert assert_ledger(district.db_url, pc)["rejected"] == 1
 
 
 def _huge_officer(pc: Install) -> str:
@@ -290,11 +331,6 @@ def test_a_work_order_recalled_while_offline_keeps_the_district_status(
     _check(district, pc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "GAP (local_db/models/demands.py + migration): the client's demand table has no "
-    "district_status / district_note / extension_request / return_request / completion "
-    "columns, so decode_fields drops them: a recall (or any district status) never "
-    "reaches the street's screens"))
 def test_a_recalled_work_order_shows_as_recalled_at_the_street(
         district: DistrictServer, make_install: Callable[..., Install]) -> None:
     pc = make_install("pc1")
@@ -308,10 +344,6 @@ def test_a_recalled_work_order_shows_as_recalled_at_the_street(
     assert pc.value("demand", order["id"], "district_status") == "recalled"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (local_db/outbox_events.py _base_version): the base_version of a second "
-    "offline edit is the install's own intermediate version, which the server takes "
-    "for a version it issued; the district's override is overwritten with no conflict"))
 def test_two_offline_edits_after_a_district_override_do_not_silently_undo_it(
         district: DistrictServer, proxy: FaultProxy,
         make_install: Callable[..., Install]) -> None:
@@ -342,10 +374,6 @@ def test_two_offline_edits_after_a_district_override_do_not_silently_undo_it(
     _check(district, pc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (desktop/sync/services.py _take_district): choosing the district's side writes "
-    "the conflict's snapshot (an old server version) over a newer row the pull already "
-    "brought; the cursor is past that row, so the install stays behind for good"))
 def test_resolving_an_old_conflict_does_not_roll_a_newer_record_back(
         district: DistrictServer, proxy: FaultProxy,
         make_install: Callable[..., Install]) -> None:

@@ -8,11 +8,11 @@ answer on the district (applied, rejected or conflict) and none is left waiting.
 One real server and one fault proxy serve the whole run; every example gets its own
 street (created through the admin API) and two fresh data folders.
 
-Rules held back until known bugs are fixed (each has its own failing test, marked
-xfail): intakes on both PCs the same day (tests/sync_faults/test_two_installs.py,
-duplicate 受理编号), demand steps after intake (same file, the version that runs ahead)
-and resolving conflicts with the district's side (test_protocol_faults.py). Set
-``KNOWN_BUGS_FIXED = True`` to let the machine use them.
+Demand steps after intake (tests/sync_faults/test_two_installs.py, the version that
+ran ahead), resolving conflicts with either side (test_protocol_faults.py) and intakes
+on both PCs the same day (numbered apart by their 终端号) are all in.
+``SYNC_STATEFUL_SAME_DAY_INTAKES=0`` moves PC B's intakes to another day, to tell a
+numbering fault from the others when the machine finds one.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from tests.sync_faults.compare import assert_converged
 from tests.sync_faults.fault_proxy import FaultProxy
 from tests.sync_faults.harness import Install, assert_ledger, enroll, query
 
-KNOWN_BUGS_FIXED = os.environ.get("SYNC_STATEFUL_ALL_RULES") == "1"
+SAME_DAY_INTAKES_FIXED = os.environ.get("SYNC_STATEFUL_SAME_DAY_INTAKES", "1") != "0"
 FAULTS = [("error_after", "POST", "/api/push"), ("drop_after", "POST", "/api/push"),
           ("drop_before", "POST", "/api/push"), ("duplicate", "POST", "/api/push"),
           ("replay_later", "POST", "/api/push"), ("error_after", "GET", "/api/pull"),
@@ -106,6 +106,10 @@ class TwoPcsAndTheDistrict(RuleBasedStateMachine):
             self.pcs[name] = enroll(self.folder / name, self.proxy.url, self.street)
             self.made[name] = 0
         self.community = self.pcs["A"].add_community("状态机社区", "001")
+        # a grid and a demand both PCs hold from the start: the edit, handling and
+        # conflict rules have something to work on in a short run
+        self.pcs["A"].add_grid(self.community, f"网格{next(self.serial)}", 300)
+        self.pcs["A"].intake(f"A机诉求{next(self.serial)}")
         self._sync("A")
         self._sync("B")
 
@@ -125,14 +129,13 @@ class TwoPcsAndTheDistrict(RuleBasedStateMachine):
 
     @rule(pc=st.sampled_from("AB"))
     def intake_a_demand(self, pc: str) -> None:
-        if pc == "B" and not KNOWN_BUGS_FIXED:
+        if pc == "B" and not SAME_DAY_INTAKES_FIXED:
             with mock.patch("desktop.clock.now",  # B's intakes on another day's numbers
                             lambda: datetime.now().replace(microsecond=0) + timedelta(days=1)):
                 self.pcs[pc].intake(f"二号机诉求{next(self.serial)}")
             return
         self.pcs[pc].intake(f"{pc}机诉求{next(self.serial)}")
 
-    @precondition(lambda self: KNOWN_BUGS_FIXED)
     @rule(pc=st.sampled_from("AB"), pick=st.integers(0, 50))
     def handle_a_demand(self, pc: str, pick: int) -> None:
         install = self.pcs[pc]
@@ -157,6 +160,25 @@ class TwoPcsAndTheDistrict(RuleBasedStateMachine):
                 "PATCH", f"/admin/api/streets/{self.street}/records/grid/{grid}",
                 json={"name": f"区改{next(self.serial)}"})
             assert answer.status_code == 200, answer.text
+
+    @rule(pc=st.sampled_from("AB"), pick=st.integers(0, 50),
+          population=st.integers(100, 5000))
+    def district_and_a_pc_edit_the_same_grid(self, pc: str, pick: int, population: int) -> None:
+        """The district renames a grid the PC then edits before it syncs again: the
+        next push is a conflict (what resolve_conflicts has to work on)."""
+        install = self.pcs[pc]
+        local = {row[0] for row in query(install.database, "select id from grid")}
+        rows = [row[0] for row in query(
+            Path(self.server.db_url.removeprefix("sqlite:///")),
+            "select id from records where street = ? and table_name = 'grid' "
+            "and not deleted order by id", self.street) if row[0] in local]
+        if not rows:
+            return
+        grid = rows[pick % len(rows)]
+        answer = self._admin("PATCH", f"/admin/api/streets/{self.street}/records/grid/{grid}",
+                             json={"name": f"区改{next(self.serial)}"})
+        assert answer.status_code == 200, answer.text
+        install.update_grid(grid, f"改名{next(self.serial)}", population)
 
     @rule()
     def district_dispatches_a_work_order(self) -> None:
@@ -204,7 +226,6 @@ class TwoPcsAndTheDistrict(RuleBasedStateMachine):
     def restart(self, pc: str) -> None:
         self.pcs[pc].reopen()
 
-    @precondition(lambda self: KNOWN_BUGS_FIXED)
     @rule(pc=st.sampled_from("AB"), choice=st.sampled_from(["district", "mine"]))
     def resolve_conflicts(self, pc: str, choice: str) -> None:
         from desktop.domain.actor import LOCAL_ADMIN
@@ -215,6 +236,15 @@ class TwoPcsAndTheDistrict(RuleBasedStateMachine):
             with contextlib.suppress(DomainError):  # "mine" where the policy forbids it
                 resolve_conflict(self.pcs[pc].context.uow(), actor=LOCAL_ADMIN,
                                  conflict_id=conflict.id, choice=choice)
+
+    def _quiet_and_converged(self) -> None:
+        for name in ("A", "B", "A"):  # quiet: everything up, then everything down
+            summary = self.pcs[name].run()
+            assert summary.complete, summary
+        assert_converged(self.server.db_url, self.street,
+                         *(pc.database for pc in self.pcs.values()))
+        for install in self.pcs.values():
+            assert_ledger(self.server.db_url, install)
 
     def _sync(self, pc: str) -> None:
         summary = self.pcs[pc].run()
@@ -232,13 +262,12 @@ class TwoPcsAndTheDistrict(RuleBasedStateMachine):
         try:
             if len(self.pcs) == 2:
                 self.proxy.clear()
-                for name in ("A", "B", "A"):  # quiet: everything up, then everything down
-                    summary = self.pcs[name].run()
-                    assert summary.complete, summary
-                assert_converged(self.server.db_url, self.street,
-                                 *(pc.database for pc in self.pcs.values()))
-                for install in self.pcs.values():
-                    assert_ledger(self.server.db_url, install)
+                self._quiet_and_converged()
+                # then the users answer what is left (A takes the district's side, B
+                # its own) and everything still converges
+                self.resolve_conflicts("A", "district")
+                self.resolve_conflicts("B", "mine")
+                self._quiet_and_converged()
         finally:
             for install in self.pcs.values():
                 install.close()

@@ -4,13 +4,20 @@ work after a sync, and the same record edited on both ends the same everywhere."
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from desktop.domain.actor import LOCAL_ADMIN
+from desktop.services.subcenter import set_up_sub_center
+from desktop.sync.services import list_conflicts
+from tests.conftest import STREET
 from tests.district.server_fixture import FURONG, DistrictServer
-from tests.sync_faults.compare import assert_converged
+from tests.integration.sync_helpers import synced_context
+from tests.sync_faults.compare import assert_converged, server_records
 from tests.sync_faults.fault_proxy import FaultProxy
-from tests.sync_faults.harness import Install, assert_ledger, query
+from tests.sync_faults.harness import Install, assert_ledger, enroll, query
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -41,12 +48,6 @@ def test_grid_edits_and_a_demand_made_on_two_pcs_converge(
     _check(district, one, two)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (desktop/sync/store.py _take_server_version): it never runs, because "
-    "waiting_keys() counts the outbox row being acknowledged itself (still 'sent'); so a "
-    "local version that ran ahead of the server's (one service step bumps twice: the "
-    "outbox hook on an autoflush, then demand_flow.touch) stays ahead, and the next "
-    "change from the district or another PC, whose version is not newer, is never applied"))
 def test_a_district_edit_after_a_local_demand_step_reaches_the_street(
         district: DistrictServer, proxy: FaultProxy,
         make_install: Callable[..., Install]) -> None:
@@ -63,12 +64,6 @@ def test_a_district_edit_after_a_local_demand_step_reaches_the_street(
     _check(district, pc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (desktop/services/demand_flow.py next_number + local_db/models/demands.py "
-    "Demand.number unique): two PCs of one street number their intakes of the same day "
-    "independently (YYYYMMDD-0001 on both); the other PC's demand then breaks the local "
-    "unique rule on pull, is kept only as a local 'cannot store' conflict, and the PCs "
-    "never converge"))
 def test_demands_taken_in_on_two_pcs_the_same_day_both_arrive_everywhere(
         district: DistrictServer, proxy: FaultProxy,
         make_install: Callable[..., Install]) -> None:
@@ -79,4 +74,40 @@ def test_demands_taken_in_on_two_pcs_the_same_day_both_arrive_everywhere(
     two.sync()
     one.sync()
     assert {row[0] for row in query(one.database, "select id from demand")} >= {first, second}
+    day = f"{datetime.now():%Y%m%d}"
+    assert one.value("demand", first, "number") == f"{day}-0001"  # install 1: as before
+    assert two.value("demand", second, "number") == f"{day}-2-0001"  # install 2
+    assert one.value("demand", second, "number") == f"{day}-2-0001"
+    assert list_conflicts(one.context.uow()) == [] and list_conflicts(two.context.uow()) == []
+    third = two.intake("二号机受理的第二件")
+    assert two.value("demand", third, "number") == f"{day}-2-0002"  # its own sequence
+    two.sync()
+    one.sync()
     _check(district, one, two)
+
+
+def test_numbers_made_before_enrolling_that_clash_are_kept_as_a_conflict(
+        district: DistrictServer, proxy: FaultProxy, tmp_path: Path,
+        make_install: Callable[..., Install]) -> None:
+    """Two installs that numbered before the second one enrolled can still give the same
+    受理编号: the pulled demand is not lost, it waits as a conflict the user sees."""
+    one = make_install("pc1")
+    first = one.intake("一号机受理的诉求")
+    one.sync()
+    early = synced_context(tmp_path / "pc2")  # set up by hand, numbered, then enrolled
+    set_up_sub_center(early.uow(), actor=LOCAL_ADMIN, **STREET)
+    own = Install(tmp_path / "pc2", early)
+    mine = own.intake("二号机注册前受理的诉求")
+    assert own.value("demand", mine, "number") == one.value("demand", first, "number")
+    early.close()
+
+    two = enroll(tmp_path / "pc2", proxy.url, FURONG)
+    try:
+        conflicts = [c for c in list_conflicts(two.context.uow()) if c.record_id == first]
+        assert conflicts, "the district's demand with the same number was dropped"
+        assert "无法保存到本机" in conflicts[0].reason
+        assert conflicts[0].server["title"] == "一号机受理的诉求"  # both sides kept
+        assert two.value("demand", mine, "title") == "二号机注册前受理的诉求"
+        assert ("demand", mine) in server_records(district.db_url, FURONG)  # pushed anyway
+    finally:
+        two.close()

@@ -8,6 +8,10 @@ processes the loop's callbacks, and marking the loop as running lets coroutines 
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +27,11 @@ from ui.look import install_look
 from ui.tasks import TaskRunner
 
 SCREENSHOTS = TEST_OUTPUT / "screenshots"
+# A test's background work must have finished when its page is gone; a worker still
+# running this long after the test is stuck (a deadlock), and the run says so with its
+# stack instead of hanging in the teardown until CI gives up.
+WORKER_GRACE_SECONDS = 60.0
+STUCK_WORKERS: list[threading.Thread] = []
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +61,27 @@ def ui_env(context: AppContext, qloop: asyncio.AbstractEventLoop) -> Iterator[Ui
     env = UiEnv(context=context, tasks=tasks)
     env.errors = errors  # type: ignore[attr-defined]  # tests assert no task failed
     yield env
-    tasks.shutdown()
+    stuck = tasks.shutdown(timeout=WORKER_GRACE_SECONDS)
+    if stuck:
+        STUCK_WORKERS.extend(stuck)
+        pytest.fail("后台线程在测试结束后仍未返回（worker threads still running after the "
+                    "test):\n" + worker_stacks(stuck), pytrace=False)
+
+
+def worker_stacks(threads: list[threading.Thread]) -> str:
+    frames = sys._current_frames()
+    return "\n".join(f"--- {thread.name}\n" + "".join(traceback.format_stack(frames[thread.ident]))
+                     for thread in threads if thread.ident in frames)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A worker thread stuck for good would hang the interpreter's exit (it joins the
+    pools' threads): the failure is reported above, so end the process here."""
+    if STUCK_WORKERS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(3)
 
 
 def settle(qtbot, env: UiEnv, timeout: int = 10_000) -> None:  # type: ignore[no-untyped-def]

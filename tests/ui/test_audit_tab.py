@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 
-from desktop.demo import build_demo_street
 from desktop.domain.actor import Actor, Role
 from desktop.services import grids
 from desktop.services.privacy import reveal_phone
 from desktop.services.subcenter import get_sub_center
+from tests.demo_street import load_demo_street
 from tests.integration.permission_cases import Street, build_street, fields
 from tests.ui.conftest import run, screenshot, settle, type_text
 from ui.pages.settings_audit import AuditTab
@@ -145,7 +145,7 @@ def test_cancelled_file_choice_exports_nothing(qtbot, ui_env, tab, monkeypatch) 
 
 @pytest.mark.slow
 def test_screenshot_of_the_audit_tab_with_the_demo_street(qtbot, ui_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.sub_center = get_sub_center(ui_env.context.uow())
     uow = ui_env.context.uow
     first = grids.list_grids(uow())[0]

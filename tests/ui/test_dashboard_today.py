@@ -8,17 +8,17 @@ import json
 import subprocess
 import sys
 
-from desktop.demo import build_demo_street
 from desktop.services.dashboard import today_work
 from desktop.services.subcenter import get_sub_center
 from tests.conftest import PROJECT_ROOT
+from tests.demo_street import load_demo_street
 from tests.ui.conftest import run, screenshot, settle
 from ui.main_window import MainWindow
 from ui.pages.dashboard_page import TODAY_CARDS, DashboardPage
 
 
 def _window(qtbot, ui_env) -> tuple[MainWindow, DashboardPage]:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.sub_center = get_sub_center(ui_env.context.uow())
     window = MainWindow(ui_env)
     qtbot.addWidget(window)
@@ -65,6 +65,12 @@ def test_cards_open_the_records_behind_them(qtbot, ui_env) -> None:  # type: ign
     assert demands.tabs.tabText(demands.tabs.currentIndex()) == "诉求列表"
     listing = demands.tab_pages["诉求列表"]
     assert listing.current_filter().overdue and not listing.current_filter().due_soon
+    window.show_page("dashboard")
+    page.today_cards["new_today"].activated.emit()
+    settle(qtbot, ui_env)
+    received = listing.current_filter()
+    assert received.received_from == received.received_to == page.today.day
+    assert not received.overdue
     window.show_page("dashboard")
     page.today_cards["whistles"].activated.emit()
     settle(qtbot, ui_env)

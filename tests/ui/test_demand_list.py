@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from desktop.demo import build_demo_street
 from desktop.domain.demand_states import DemandAction
+from tests.demo_street import load_demo_street
 from tests.integration.demand_helpers import Desk, build_desk
 from tests.ui.conftest import run, screenshot, settle, type_text
 from tests.ui.demand_ui_helpers import DIRECTOR, open_tab
@@ -117,7 +117,7 @@ def test_export_the_filtered_list_with_progress(qtbot, ui_env, desk: Desk, tmp_p
 
 @pytest.mark.slow
 def test_screenshots_with_the_demo_street(qtbot, ui_env) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.context.actor = DIRECTOR
     page = open_tab(qtbot, ui_env, DemandListTab, (1600, 900))
     assert page.model.rowCount() == 100 and page.model.canFetchMore()
@@ -137,3 +137,46 @@ def test_screenshots_with_the_demo_street(qtbot, ui_env) -> None:  # type: ignor
     assert first.startswith("超期") or first == "即将到期"
     screenshot(supervision, "demands-supervision")
     run(qtbot, ui_env, supervision.reload())
+
+
+def test_received_date_presets_and_ranges() -> None:
+    from datetime import date
+
+    from ui.pages.demand_list_layout import received_choice, received_range
+
+    today = date(2026, 3, 10)
+    assert received_range("today", today) == (today, today)
+    assert received_range("7d", today) == (date(2026, 3, 4), today)
+    assert received_range("month", today) == (date(2026, 3, 1), today)
+    assert received_range("last_month", today) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert received_range(None, today) == (None, None)
+    assert received_choice(today, today, today) == "today"
+    assert received_choice(date(2026, 2, 1), date(2026, 2, 28), today) == "last_month"
+    odd = received_choice(date(2026, 1, 5), None, today)
+    assert odd == ("range", date(2026, 1, 5), None)
+    assert received_range(odd, today) == (date(2026, 1, 5), None)
+
+
+def test_a_received_range_filters_the_list_and_round_trips(  # type: ignore[no-untyped-def]
+        qtbot, ui_env, desk: Desk) -> None:
+    from dataclasses import replace
+
+    from desktop import clock
+
+    desk.intake(title="今天受理的诉求")
+    page = open_tab(qtbot, ui_env, DemandListTab)
+    today = clock.today()
+    page.apply_filter(replace(page.current_filter(), received_from=today, received_to=today))
+    settle(qtbot, ui_env)
+    assert page.received_combo.currentData() == "today"
+    assert titles(page) == ["今天受理的诉求"]
+    long_ago = today.replace(year=today.year - 5)
+    page.apply_filter(replace(page.current_filter(), received_from=long_ago,
+                              received_to=long_ago))
+    settle(qtbot, ui_env)
+    assert page.current_filter().received_from == long_ago
+    assert page.received_combo.currentText() == f"受理 {long_ago} 至 {long_ago}"
+    assert titles(page) == [] and page.total_label.text() == "共 0 件"
+    page.clear_filters()
+    settle(qtbot, ui_env)
+    assert page.received_combo.count() == 5 and titles(page) == ["今天受理的诉求"]

@@ -20,7 +20,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 
-from desktop.demo import build_demo_street
 from desktop.documents.kinds import DocumentKind, sample_source
 from desktop.domain.actor import Actor, Role
 from desktop.domain.documents import DocumentState
@@ -29,6 +28,7 @@ from desktop.domain.permissions import Permission
 from desktop.services import documents as docs
 from desktop.services.document_output import export_pdf
 from desktop.services.document_sources import source_choices
+from tests.demo_street import load_demo_street
 from tests.integration.permission_cases import lacking
 from tests.ui.conftest import run, screenshot, settle
 from ui.dialogs.document_dialogs import NewDocumentDialog
@@ -43,7 +43,7 @@ A4 = (595.3, 841.9)
 
 @pytest.fixture
 def demo(ui_env):  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     return ui_env
 
 

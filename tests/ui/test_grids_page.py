@@ -433,9 +433,9 @@ def test_keyboard_shortcuts(qtbot, ui_env, page):
 
 
 def test_screenshots_of_the_demo_street(qtbot, ui_env):
-    from desktop.demo import build_demo_street
+    from tests.demo_street import load_demo_street
 
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     page = GridsPage(ui_env)
     qtbot.addWidget(page)
     page.resize(1280, 760)

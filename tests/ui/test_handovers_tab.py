@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from desktop.demo import build_demo_street
 from desktop.domain.actor import Actor, Role
 from desktop.domain.handovers import HandoverDirection, HandoverState
 from desktop.services.subcenter import get_sub_center
+from tests.demo_street import load_demo_street
 from tests.ui.conftest import run, screenshot, settle, type_text
 from ui.dialogs.handover_dialogs import HandoverStepDialog, OpenHandoverDialog
 from ui.pages.demands_page import DemandsPage
@@ -31,7 +31,7 @@ def _row_of(tab: HandoversTab, state: HandoverState) -> int:
 
 
 def test_the_demo_handovers_and_a_step_recorded(qtbot, ui_env) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.context.actor = Actor("李晓燕", Role.OPERATOR)
     page, tab = _open(qtbot, ui_env)
     rows = tab.model.rows()
@@ -58,7 +58,7 @@ def test_the_demo_handovers_and_a_step_recorded(qtbot, ui_env) -> None:  # type:
 
 
 def test_a_new_handover_by_number(qtbot, ui_env) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.context.actor = Actor("李晓燕", Role.OPERATOR)
     _page, tab = _open(qtbot, ui_env)
     known = {row.demand_number for row in tab.model.rows()}
@@ -81,7 +81,7 @@ def test_a_new_handover_by_number(qtbot, ui_env) -> None:  # type: ignore[no-unt
 
 
 def test_a_clerk_sees_the_list_but_cannot_act(qtbot, ui_env) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.context.actor = Actor("陈文书", Role.CLERK)
     _page, tab = _open(qtbot, ui_env)
     assert tab.model.rowCount() > 0

@@ -3,10 +3,10 @@ and the weights gated to the administrator."""
 
 from __future__ import annotations
 
-from desktop.demo import build_demo_street
 from desktop.domain.actor import Actor, Role
 from desktop.domain.indicators import Dimension, IndicatorKind
 from desktop.services.subcenter import get_sub_center
+from tests.demo_street import load_demo_street
 from tests.ui.conftest import run, screenshot, settle
 from ui.pages.demands_page import DemandsPage
 from ui.pages.indicators_tab import KINDS, IndicatorsTab, WeightsDialog
@@ -25,7 +25,7 @@ def _open(qtbot, env) -> tuple[DemandsPage, IndicatorsTab]:  # type: ignore[no-u
 
 
 def test_the_month_figures_drill_down(qtbot, ui_env) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.context.actor = Actor("赵主任", Role.DIRECTOR)
     page, tab = _open(qtbot, ui_env)
     assert tab.assessment is not None
@@ -47,7 +47,7 @@ def test_the_month_figures_drill_down(qtbot, ui_env) -> None:  # type: ignore[no
 
 
 def test_the_administrator_changes_the_weights(qtbot, ui_env) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     _page, tab = _open(qtbot, ui_env)  # the local administrator
     before = tab.table.item(0, len(KINDS) + 1).text()
     tab.weights_button.click()
@@ -65,7 +65,7 @@ def test_the_administrator_changes_the_weights(qtbot, ui_env) -> None:  # type: 
 
 
 def test_the_dimension_switch_groups_by_grid_category_and_month(qtbot, ui_env) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.context.actor = Actor("赵主任", Role.DIRECTOR)
     page, tab = _open(qtbot, ui_env)
     tab.set_dimension(Dimension.GRID)
@@ -111,7 +111,7 @@ def test_the_dimension_switch_groups_by_grid_category_and_month(qtbot, ui_env) -
 def test_the_monthly_report_is_exported_with_charts(qtbot, ui_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     _page, tab = _open(qtbot, ui_env)
     target = tmp_path / "月报.xlsx"
     tab.ask_save_path = lambda *_args: str(target)  # type: ignore[method-assign]

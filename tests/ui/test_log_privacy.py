@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.demo import build_demo_street
 from desktop.demo_officers import demo_officers
 from desktop.domain.errors import DomainError
 from desktop.logs import configure_logging
 from desktop.services.subcenter import get_sub_center
 from desktop.spreadsheets.grid_staff import export_staff
+from tests.demo_street import load_demo_street
 from tests.ui.conftest import run, settle, type_text
 from ui.dialogs.messages import show_error
 from ui.main_window import MainWindow
@@ -111,7 +111,7 @@ def _log_at_every_level(phone: str, id_number: str) -> None:
 
 
 def test_no_phone_or_id_number_reaches_the_log_files(qtbot, ui_env, logs, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.sub_center = get_sub_center(ui_env.context.uow())
     phones = _demo_phones(ui_env.context.paths.database)
     id_numbers = [officer.id_number for officer in demo_officers()]

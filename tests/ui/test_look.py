@@ -37,6 +37,8 @@ def test_window_geometry_is_remembered(qtbot, ui_env, street) -> None:
     qtbot.addWidget(window)
     window.show()
     window.setGeometry(40, 50, 1111, 733)
+    # The window system applies a geometry when it gets to it (later on a loaded machine).
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1111, 733))
     window.close()
     assert ui_env.context.settings.get(GEOMETRY_KEY)
     again = MainWindow(ui_env)

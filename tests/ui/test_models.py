@@ -89,11 +89,11 @@ def test_staff_row_shows_masked_phone_and_days(filled):
 
 
 def test_dashboard_certificate_model(qtmodeltester, context):  # type: ignore[no-untyped-def]
-    from desktop.demo import build_demo_street
     from desktop.services.certificates import expiring_certificates
+    from tests.demo_street import load_demo_street
     from ui.pages.dashboard_page import CERTIFICATE_COLUMNS
 
-    build_demo_street(context)
+    load_demo_street(context)
     rows = expiring_certificates(context.uow())
     assert any(w.days_left < 0 for w in rows) and any(w.days_left >= 0 for w in rows)
     model: RowTableModel[object] = RowTableModel(CERTIFICATE_COLUMNS)

@@ -15,13 +15,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from desktop.clock import today
-from desktop.demo import build_demo_street
 from desktop.demo_responsibilities import add_demo_responsibilities
 from desktop.domain.actor import Actor, Role
 from desktop.domain.permissions import Permission
 from desktop.services.responsibilities import current_list
 from desktop.services.subcenter import get_sub_center
 from local_db.unit_of_work import JoinedUnitOfWork
+from tests.demo_street import load_demo_street
 from tests.integration.permission_cases import lacking
 from tests.integration.test_responsibilities import bad_file, first_file, second_file
 from tests.ui.conftest import run, screenshot, settle, type_text
@@ -50,7 +50,7 @@ def page(qtbot, ui_env, street) -> ResponsibilitiesPage:  # type: ignore[no-unty
 def demo_env(ui_env):  # type: ignore[no-untyped-def]
     """The demo street with its list (added as build_demo_street will: inside one open
     unit of work)."""
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     if current_list(ui_env.context.uow()) is None:  # until build_demo_street adds it itself
         with ui_env.context.uow() as uow:
             add_demo_responsibilities(JoinedUnitOfWork(uow), actor=ui_env.context.actor,

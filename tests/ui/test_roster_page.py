@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from desktop.clock import today
-from desktop.demo import build_demo_street
 from desktop.domain.actor import Actor, Role
 from desktop.domain.roster import EnforcementDomain, Force, OfficerStatus
 from desktop.services.subcenter import get_sub_center
+from tests.demo_street import load_demo_street
 from tests.ui.conftest import run, screenshot, settle, type_text
 from tests.ui.roster_helpers import (
     add_certificate,
@@ -246,7 +246,7 @@ SHOTS = (("people", "people_tab"), ("counts", "counts_tab"), ("leave", "leave_ta
 def test_screenshots_of_every_tab_with_the_demo_street(qtbot, ui_env) -> None:
     from ui.main_window import MainWindow
 
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.sub_center = get_sub_center(ui_env.context.uow())
     ui_env.context.actor = Actor("赵主任", Role.DIRECTOR)
     window = MainWindow(ui_env)

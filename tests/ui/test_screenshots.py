@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
-from desktop.demo import build_demo_street
 from desktop.services.subcenter import get_sub_center
+from tests.demo_street import load_demo_street
 from tests.ui.conftest import run, screenshot, settle
 from ui.main_window import MainWindow
 from ui.pages.registry import PAGE_SPECS
@@ -25,7 +25,7 @@ def _distinct_colours(image: QImage) -> int:
 
 @pytest.mark.slow
 def test_every_page_with_the_demo_street(qtbot, ui_env) -> None:
-    build_demo_street(ui_env.context)
+    load_demo_street(ui_env.context)
     ui_env.sub_center = get_sub_center(ui_env.context.uow())
     window = MainWindow(ui_env)
     qtbot.addWidget(window)

@@ -25,6 +25,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 OVERDUE_COLOUR = "#f8d4d4"
 DUE_SOON_COLOUR = "#fff1c2"
 STATE_COLOURS = {DeadlineState.OVERDUE: OVERDUE_COLOUR, DeadlineState.DUE_SOON: DUE_SOON_COLOUR}
+RECALLED_COLOUR = "#7a7f87"  # a recalled work order reads greyed: not the district's task any more
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,21 @@ def _deadline(row: DemandListRow, _extra: Any = None) -> str:
     return f"{row.deadline_at:%Y-%m-%d %H:%M}" if row.deadline_at else "—"
 
 
+RECALLED_MARK = "【区级已撤回】"
+
+
+def _title(row: DemandListRow) -> str:
+    """The title with its marks: a recalled work order first (no longer to be done for
+    the district), then urgency."""
+    return (RECALLED_MARK if row.recalled else "") + ("【急】" if row.urgent else "") + row.title
+
+
 DEMAND_COLUMNS: tuple[ListColumn, ...] = (
-    ListColumn("受理编号", lambda r, _x: r.number, 120),
+    ListColumn("受理编号", lambda r, _x: r.number, 150),  # 20261123-2-0001, QP… of the district
     ListColumn("受理时间", lambda r, _x: f"{r.received_at:%Y-%m-%d %H:%M}", 130),
     ListColumn("类型", lambda r, _x: r.kind_label, 76),
     ListColumn("来源", lambda r, _x: r.source_label, 96),
-    ListColumn("标题", lambda r, _x: ("【急】" if r.urgent else "") + r.title, 260),
+    ListColumn("标题", lambda r, _x: _title(r), 260),
     ListColumn("网格", lambda r, _x: r.grid_name, 150),
     ListColumn("主办单位", lambda r, _x: r.lead_unit_name, 170),
     ListColumn("状态", lambda r, _x: r.status_label, 76),
@@ -137,8 +147,11 @@ class DemandListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = STATE_COLOURS.get(row.deadline_state)
             return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ForegroundRole and row.recalled:
+            return QBrush(QColor(RECALLED_COLOUR))
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
-            return row.title
+            return row.title + ("\n区级平台已撤回该派单，无需再向区级办理；本街道的办理记录保留。"
+                                if row.recalled else "")
         if role == ROW_ROLE:
             return row
         return None

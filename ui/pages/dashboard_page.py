@@ -11,7 +11,7 @@ data is read on the database thread (``env.tasks.db``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -79,11 +79,12 @@ class CardTarget:
     page: str = ""
     tab: str = ""
     filter: DemandFilter | None = None
+    received_today: bool = False  # narrow the filter to the demands received on the day shown
 
 
 TODAY_CARDS: dict[str, CardTarget] = {
-    "new_today": CardTarget("今日新受理", "打开诉求列表（最新受理在前）", "demands", "诉求列表",
-                            DemandFilter()),
+    "new_today": CardTarget("今日新受理", "今日受理的诉求；点击查看", "demands", "诉求列表",
+                            DemandFilter(), received_today=True),
     "due_today": CardTarget("今日到期", "今日内到期、尚未办结的诉求；点击查看即将超期的诉求",
                             "demands", "诉求列表", DemandFilter(due_soon=True)),
     "overdue": CardTarget("已超期", "已超过办理期限、尚未办结的诉求；点击查看", "demands",
@@ -280,4 +281,11 @@ class DashboardPage(Page):
         if target.filter is not None and hasattr(tab, "apply_filter"):
             if not tab.loaded:
                 await tab.reload()
-            tab.apply_filter(target.filter)
+            tab.apply_filter(self._card_filter(target))
+
+    def _card_filter(self, target: CardTarget) -> DemandFilter:
+        assert target.filter is not None
+        if target.received_today and self.today is not None:
+            day = self.today.day
+            return replace(target.filter, received_from=day, received_to=day)
+        return target.filter

@@ -4,6 +4,7 @@ attach the widgets they make to the tab, so the tab module reads as behaviour.""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton
@@ -17,6 +18,40 @@ if TYPE_CHECKING:
 
 DEADLINE_CHOICES = (("全部期限", (False, False)), ("已超期", (True, False)),
                     ("即将到期", (False, True)), ("超期或即将到期", (True, True)))
+# received-date presets, relative to the day the filter is read (see received_range)
+RECEIVED_CHOICES = (("全部日期", None), ("今天受理", "today"), ("近 7 天受理", "7d"),
+                    ("本月受理", "month"), ("上月受理", "last_month"))
+
+
+def received_range(choice: object, today: date) -> tuple[date | None, date | None]:
+    """(from, to), both inclusive, of a received-date choice: a preset code, or a
+    ("range", from, to) entry a saved filter or the 工作台 brought in."""
+    if isinstance(choice, tuple):
+        return choice[1], choice[2]
+    if choice == "today":
+        return today, today
+    if choice == "7d":
+        return today - timedelta(days=6), today
+    if choice == "month":
+        return today.replace(day=1), today
+    if choice == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    return None, None
+
+
+def received_choice(start: date | None, end: date | None, today: date) -> object:
+    """The entry that shows ``start``–``end``: a preset when one matches, else a range."""
+    if start is None and end is None:
+        return None
+    for _text, code in RECEIVED_CHOICES:
+        if code is not None and received_range(code, today) == (start, end):
+            return code
+    return ("range", start, end)
+
+
+def range_text(start: date | None, end: date | None) -> str:
+    return f"受理 {start or '不限'} 至 {end or '不限'}"
 
 
 def combo(entries: list[tuple[str, object]], tip: str) -> QComboBox:
@@ -69,6 +104,7 @@ def command_row(tab: DemandListTab) -> QHBoxLayout:
     tab.delete_filter_button = QPushButton("删除筛选")
     tab.delete_filter_button.setToolTip("删除所选的已保存筛选")
     tab.clear_button = QPushButton("清除条件")
+    tab.received_combo = combo(list(RECEIVED_CHOICES), "按受理日期筛选")
     tab.total_label = QLabel("")
     tab.total_label.setStyleSheet("color: #2e3b4a; font-weight: 600;")
     tab.notice_label = QLabel("")
@@ -83,6 +119,7 @@ def command_row(tab: DemandListTab) -> QHBoxLayout:
     row.addWidget(tab.save_filter_button)
     row.addWidget(tab.delete_filter_button)
     row.addWidget(tab.clear_button)
+    row.addWidget(tab.received_combo)
     row.addSpacing(12)
     row.addWidget(tab.total_label)
     row.addWidget(tab.notice_label, 1)

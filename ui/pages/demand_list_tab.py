@@ -11,12 +11,14 @@ newer query was started is dropped (``_generation``).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog, QSplitter, QVBoxLayout, QWidget
 
+from desktop import clock
 from desktop.domain.demand_states import DemandAction
 from desktop.domain.errors import DomainError
 from desktop.domain.permissions import Permission, allowed
@@ -40,10 +42,18 @@ from ui.env import UiEnv
 from ui.models.demand_list_model import DEMAND_COLUMNS, DemandListModel
 from ui.pages.base import page_slot
 from ui.pages.demand_actions import DemandActions
-from ui.pages.demand_list_layout import DEADLINE_CHOICES, command_row, filter_row
+from ui.pages.demand_list_layout import (
+    DEADLINE_CHOICES,
+    RECEIVED_CHOICES,
+    command_row,
+    filter_row,
+    range_text,
+    received_choice,
+    received_range,
+)
 from ui.pages.work_page import WorkPage, gate, list_table, role_note_label
 from ui.tasks import run_with_progress
-from ui.widgets.demand_detail import DemandDetailPane
+from ui.widgets.demand_detail import NOT_DOWNLOADED, DemandDetailPane
 
 SEARCH_DELAY_MS = 300
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
@@ -91,7 +101,7 @@ class DemandListTab(WorkPage):
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.search_timer.timeout.connect(self._on_filter)
         for box in (self.status_combo, self.kind_combo, self.source_combo, self.grid_combo,
-                    self.unit_combo, self.deadline_combo, self.sort_combo):
+                    self.unit_combo, self.deadline_combo, self.sort_combo, self.received_combo):
             box.currentIndexChanged.connect(self._on_filter)
         self.saved_combo.activated.connect(self._on_saved)
         self.save_filter_button.clicked.connect(self.save_current_filter)
@@ -104,6 +114,7 @@ class DemandListTab(WorkPage):
         self.detail.revealRequested.connect(self.reveal_phone)
         self.detail.addAttachmentRequested.connect(self.add_attachment)
         self.detail.openAttachmentRequested.connect(self.open_attachment)
+        self.detail.file_present = self._file_present
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self._focus_search,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -120,13 +131,16 @@ class DemandListTab(WorkPage):
     # --- the filter --------------------------------------------------------------------
     def current_filter(self) -> DemandFilter:
         overdue, due_soon = self.deadline_combo.currentData() or (False, False)
+        received_from, received_to = received_range(self.received_combo.currentData(),
+                                                    clock.today())
         status = self.status_combo.currentData()
         return DemandFilter(statuses=frozenset({status}) if status else frozenset(),
                             kind=self.kind_combo.currentData(),
                             source=self.source_combo.currentData(),
                             grid_id=self.grid_combo.currentData(),
                             unit_id=self.unit_combo.currentData(), overdue=overdue,
-                            due_soon=due_soon, text=self.search.text())
+                            due_soon=due_soon, received_from=received_from,
+                            received_to=received_to, text=self.search.text())
 
     def apply_filter(self, demand_filter: DemandFilter) -> None:
         """Show ``demand_filter`` in the bar (one reload afterwards)."""
@@ -141,11 +155,23 @@ class DemandListTab(WorkPage):
             wanted = (demand_filter.overdue, demand_filter.due_soon)
             self.deadline_combo.setCurrentIndex(
                 next(i for i, (_t, v) in enumerate(DEADLINE_CHOICES) if v == wanted))
+            self._show_received(demand_filter.received_from, demand_filter.received_to)
             self.search.setText(demand_filter.text)
             self.search_timer.stop()
         finally:
             self._quiet = False
         self.run(self.load_list())
+
+    def _show_received(self, start: date | None, end: date | None) -> None:
+        """Select the received-date entry for ``start``–``end`` (a range entry is added
+        for dates no preset covers, and dropped when another entry is chosen)."""
+        choice = received_choice(start, end, clock.today())
+        box = self.received_combo
+        for index in range(box.count() - 1, len(RECEIVED_CHOICES) - 1, -1):
+            box.removeItem(index)  # an earlier range entry
+        if isinstance(choice, tuple):
+            box.addItem(range_text(start, end), choice)
+        box.setCurrentIndex(max(0, box.findData(choice)))
 
     def _on_filter(self, *_args: object) -> None:
         if not self._quiet:
@@ -271,9 +297,17 @@ class DemandListTab(WorkPage):
         await self.load_detail(detail.demand.id)
         self.detail.tabs.setCurrentIndex(2)
 
+    def _file_present(self, sha256: str) -> bool:
+        return attachment_path(self.env.context.paths, sha256).is_file()
+
     def open_attachment(self, sha256: str) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(
-            attachment_path(self.env.context.paths, sha256))))
+        path = attachment_path(self.env.context.paths, sha256)
+        if not path.is_file():  # linked on another PC, its bytes not downloaded yet
+            self.notify("附件尚未下载", f"该附件{NOT_DOWNLOADED}：它由本街道的其他终端添加，"
+                        "本机同步时会自动下载。请稍后同步后再打开；如多次同步后仍未下载，"
+                        "请让添加附件的终端先完成同步。")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     # --- saved filters -------------------------------------------------------------------
     def _fill_saved(self) -> None:

@@ -12,6 +12,7 @@ SETTINGS_TABS: tuple[TabSpec, ...] = (
     ("概况", "ui.pages.settings_general:GeneralTab", None),
     ("用户账号", "ui.pages.settings_accounts:AccountsTab", Permission.ACCOUNT_MANAGE),
     ("节假日", "ui.pages.settings_calendar:CalendarTab", None),
+    ("文书与印章", "ui.pages.settings_documents:DocumentsTab", None),
     ("备份与恢复", "ui.pages.settings_backups:BackupsTab", Permission.BACKUP_MANAGE),
     ("审计日志", "ui.pages.settings_audit:AuditTab", Permission.AUDIT_VIEW),
 )

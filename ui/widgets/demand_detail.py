@@ -7,6 +7,8 @@ attachments. Shows what the service returned; asks the page for everything else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +32,7 @@ from desktop.domain.actor import Role
 from desktop.domain.demand_states import ACTION_PERMISSIONS, DeadlineState, DemandAction
 from desktop.domain.permissions import Permission, allowed
 from desktop.domain.permissions import denied_message as denied_tip
+from desktop.domain.work_orders import WorkOrderState
 from desktop.services.demand_rows import DemandDetail
 from ui.models.demand_list_model import STATE_COLOURS
 
@@ -39,6 +42,9 @@ FIELDS = ("受理编号", "区级工单号", "诉求类型", "诉求性质", "�
           "联系电话", "地址", "所属网格", "处置层级", "主责单位", "配合单位", "受理时间", "办理期限",
           "期限规则", "结案时间", "评价", "重复件")
 EMPTY_TEXT = "在左侧列表中选择一件诉求，查看详情和办理过程。"
+NOT_DOWNLOADED = "尚未从区级平台下载"
+DISTRICT_STYLE = "background: #e3edf9; color: #1f3b5c;"
+RECALLED_STYLE = "background: #eceef1; color: #8a1f1f; font-weight: 600;"
 
 
 def shown_actions(detail: DemandDetail) -> list[DemandAction]:
@@ -66,11 +72,17 @@ class DemandDetailPane(QWidget):
         self.detail: DemandDetail | None = None
         self.action_buttons: dict[DemandAction, QPushButton] = {}
         self.role = Role.OPERATOR
+        # whether a file's bytes are in the data folder (the page sets it): a photo
+        # attached on another PC is listed before its download from the district
+        self.file_present: Callable[[str], bool] = lambda _sha256: True
         self.heading = QLabel(EMPTY_TEXT)
         self.heading.setWordWrap(True)
         self.heading.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
+        self.district_label = QLabel()  # a district work order's state there
+        self.district_label.setWordWrap(True)
+        self.district_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.actions_box = QGridLayout()
         self.actions_box.setSpacing(6)
         self.tabs = QTabWidget()
@@ -81,6 +93,7 @@ class DemandDetailPane(QWidget):
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.state_label)
+        layout.addWidget(self.district_label)
         layout.addLayout(self.actions_box)
         layout.addWidget(self.tabs, 1)
         self.show_detail(None)
@@ -161,6 +174,7 @@ class DemandDetailPane(QWidget):
         if detail is None:
             self.heading.setText(EMPTY_TEXT)
             self.state_label.setText("")
+            self._show_district(None)
             self.timeline.setRowCount(0)
             self.attachments.clear()
             for value in self.values.values():
@@ -169,8 +183,11 @@ class DemandDetailPane(QWidget):
             self.reveal_button.setEnabled(False)
             return
         d = detail.demand
-        self.heading.setText(f"{d.number}「{d.title}」 · {d.status.label}")
+        recalled = detail.work_order is not None and detail.work_order.recalled
+        self.heading.setText(f"{d.number}「{d.title}」 · {d.status.label}"
+                             + (" · 区级已撤回" if recalled else ""))
         self._show_state(detail)
+        self._show_district(detail.work_order)
         self._show_fields(detail, phone)
         self._show_timeline(detail)
         self._show_attachments(detail)
@@ -185,6 +202,21 @@ class DemandDetailPane(QWidget):
         self.state_label.setText(text)
         self.state_label.setStyleSheet(f"background: {colour}; padding: 3px 8px; "
                                        "border-radius: 3px;")
+
+    def _show_district(self, order: WorkOrderState | None) -> None:
+        """The district's side of a work order (区级派单); hidden for the street's own."""
+        self.district_label.setVisible(order is not None)
+        if order is None:
+            self.district_label.setText("")
+            return
+        lines = [order.text]
+        if order.recalled:
+            lines.append("区级平台已撤回该派单，无需再向区级签收、反馈；本街道已做的办理记录保留。")
+        if order.detail_text:
+            lines.append(order.detail_text)
+        self.district_label.setText("\n".join(lines))
+        colours = (RECALLED_STYLE if order.recalled else DISTRICT_STYLE)
+        self.district_label.setStyleSheet(f"{colours} padding: 3px 8px; border-radius: 3px;")
 
     def _show_fields(self, detail: DemandDetail, phone: str | None) -> None:
         d = detail.demand
@@ -224,8 +256,13 @@ class DemandDetailPane(QWidget):
     def _show_attachments(self, detail: DemandDetail) -> None:
         self.attachments.clear()
         for attachment in detail.attachments:
-            item = QListWidgetItem(f"{attachment.file_name}（{attachment.size / 1024:.0f} KB，"
+            size = f"{attachment.size / 1024:.0f} KB，" if attachment.size else ""
+            item = QListWidgetItem(f"{attachment.file_name}（{size}"
                                    f"{attachment.added_by} {attachment.added_at:%Y-%m-%d %H:%M}）")
+            if not self.file_present(attachment.sha256):
+                item.setText(f"{item.text()} · {NOT_DOWNLOADED}")
+                item.setForeground(Qt.GlobalColor.gray)
+                item.setToolTip(f"{NOT_DOWNLOADED}：该附件由其他终端添加，下次同步时自动下载。")
             item.setData(Qt.ItemDataRole.UserRole, attachment.sha256)
             self.attachments.addItem(item)
         if not detail.attachments:
