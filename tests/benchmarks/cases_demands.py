@@ -67,16 +67,6 @@ def list_case(home: Path) -> Case:
                 absolute_bar_s=0.100)
 
 
-def list_with_total_case(home: Path) -> Case:
-    """The first page and its capped total in one call (for comparison, not a bar)."""
-    context, raw = _contexts(home)
-    sql = (f"{_SELECT} FROM demand d {_JOINS} "
-           "ORDER BY d.received_at DESC, d.rowid DESC LIMIT 100")
-    return Case("list+total", lambda: list_demands(context.uow()),
-                lambda: raw.execute(sql).fetchall(), bar_ratio=float("inf"),
-                bar_text="(information)")
-
-
 def search_case(home: Path) -> Case:
     context, raw = _contexts(home)
     sql = (f"{_SELECT} FROM demand_fts JOIN demand d ON d.rowid = demand_fts.rowid {_JOINS} "
