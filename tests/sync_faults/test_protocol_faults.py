@@ -166,7 +166,7 @@ def test_an_access_token_expiring_mid_run_is_refreshed_once(
         pc = enroll(tmp_path / "pc1", proxy.url, FURONG)
         try:
             _grid(pc)
-            proxy.add("delay", "POST", PUSH, seconds=1.5)  # the token dies on the way
+            proxy.add("delay", "POST", PUSH, seconds=2.1)  # the token (1 to 2 s) dies on the way
             tokens_before = len(proxy.entries("POST", "/api/token"))
             pc.sync()
             pushes = proxy.entries("POST", PUSH)
